@@ -1,0 +1,14 @@
+namespace Cpworker.Engine.Outputs;
+
+/// <summary>The pieces of one output instance that the scheduler wires together.</summary>
+/// <param name="Encoder">Runs on the packet thread.</param>
+/// <param name="Transport">Runs on the sender thread (pipeline) or inline (rtc).</param>
+/// <param name="BufferBytes">Size of each <see cref="SendBuffer"/>.</param>
+/// <param name="MaxMessages">Datagrams per buffer (1 for stream and message outputs).</param>
+/// <param name="PipelineBuffers">How many buffers the output may have in flight under the pipeline model.</param>
+internal sealed record OutputParts(
+    OutputEncoder Encoder,
+    OutputTransport Transport,
+    int BufferBytes,
+    int MaxMessages = 1,
+    int PipelineBuffers = 8);

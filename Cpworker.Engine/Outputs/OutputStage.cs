@@ -1,0 +1,139 @@
+using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Packets;
+using Cpworker.Engine.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Cpworker.Engine.Outputs;
+
+/// <summary>
+/// The per-output part of the packet path that every output shares: direction filter → slice →
+/// rate limit → the output's encoder, with the packet-side counters. Knows nothing of threads.
+/// </summary>
+internal sealed class OutputStage
+{
+    /// <summary>Frames shorter than an Ethernet header are captured but handed to no output.</summary>
+    public const int MinFrameLength = 14;
+
+    private readonly OutputEncoder _encoder;
+    private readonly OutputCounters.PacketSide _counters;
+    private readonly TokenBucket? _rateLimit;
+    private readonly int _slice;
+    private readonly ILogger _logger;
+    private readonly LogThrottle _failureLog;
+
+    /// <summary>Creates the stage for one output.</summary>
+    public OutputStage(OutputContext context, OutputParts parts)
+    {
+        Context = context;
+        Parts = parts;
+        _encoder = parts.Encoder;
+        _counters = context.Counters.Packet;
+        _slice = context.Config.Slice;
+        _rateLimit = context.Config.RateLimitMbps > 0 ? new TokenBucket(context.Config.RateLimitMbps) : null;
+        _logger = context.Logger;
+        _failureLog = new LogThrottle(context.Time, TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>The output's context (config, counters, logger).</summary>
+    public OutputContext Context { get; }
+
+    /// <summary>The encoder and transport this stage feeds.</summary>
+    public OutputParts Parts { get; }
+
+    /// <summary>The output's configuration.</summary>
+    public OutputConfig Config => Context.Config;
+
+    /// <summary>Runs every packet of the batch through this output. The batch stays the caller's.</summary>
+    public void Process(PacketBatch batch)
+    {
+        int i = 0;
+        try
+        {
+            for (; i < batch.Count; i++)
+            {
+                ref PacketDescriptor d = ref batch[i];
+                if (d.CaptureLength < MinFrameLength)
+                {
+                    continue;
+                }
+
+                ReadOnlySpan<byte> frame = batch.Frame(i);
+                int length = _encoder.SliceLength(frame, _slice);
+                if (d.Direction == PacketDirection.Unknown)
+                {
+                    _counters.DirectionDropPackets++;
+                    _counters.DirectionDropBytes += length;
+                    continue;
+                }
+
+                if (_rateLimit is not null && !_rateLimit.TryConsume(length, d.TimestampNanos))
+                {
+                    _counters.RateLimitDropPackets++;
+                    _counters.RateLimitDropBytes += length;
+                    continue;
+                }
+
+                if (_encoder.Encode(new Packet(frame[..length], d.OriginalLength, d.TimestampNanos, d.Direction)))
+                {
+                    _counters.AcceptedPackets++;
+                    _counters.AcceptedBytes += length;
+                }
+                else
+                {
+                    _counters.ErrorPackets++;
+                    _counters.ErrorBytes += length;
+                }
+            }
+
+            _encoder.EndOfBatch();
+        }
+        catch (Exception ex)
+        {
+            // An output that throws loses the rest of this batch, counted; the task and the other outputs carry on.
+            for (; i < batch.Count; i++)
+            {
+                int length = batch[i].CaptureLength;
+                if (length >= MinFrameLength)
+                {
+                    _counters.ErrorPackets++;
+                    _counters.ErrorBytes += _slice > 0 && _slice < length ? _slice : length;
+                }
+            }
+
+            if (_failureLog.ShouldLog())
+            {
+                _logger.LogError(ex, "{Output}: output failed: {Reason}", Context.DisplayName, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>Periodic work of the encoder (time-based flush, heartbeat).</summary>
+    public void Tick()
+    {
+        try
+        {
+            _encoder.OnTick();
+        }
+        catch (Exception ex) when (_failureLog.ShouldLog())
+        {
+            _logger.LogError(ex, "{Output}: output failed: {Reason}", Context.DisplayName, ex.Message);
+        }
+        catch
+        {
+            // Logged at most once a minute (above).
+        }
+    }
+
+    /// <summary>Submits everything the encoder still holds (task stop).</summary>
+    public void Flush()
+    {
+        try
+        {
+            _encoder.Flush();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "{Output}: flush failed: {Reason}", Context.DisplayName, ex.Message);
+        }
+    }
+}

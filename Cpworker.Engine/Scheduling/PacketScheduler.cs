@@ -1,0 +1,149 @@
+using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Outputs;
+using Cpworker.Engine.Threading;
+using Microsoft.Extensions.Logging;
+
+namespace Cpworker.Engine.Scheduling;
+
+/// <summary>
+/// Decides which threads run a task's stages. The stages are the same for every scheduler;
+/// switching <c>execution_model</c> swaps the scheduler and nothing else.
+/// </summary>
+internal abstract class PacketScheduler
+{
+    /// <summary>Longest a packet thread waits for input before it looks at the clock and the stop flag.</summary>
+    protected const int PollTimeoutMs = 50;
+
+    /// <summary>Interval of the periodic work: encoder and transport ticks, kernel statistics.</summary>
+    protected const long TickIntervalMs = 100;
+
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopRequested;
+    private volatile bool _aborted;
+
+    /// <summary>Wakes threads that idle (a replay after its end) when a stop is requested.</summary>
+    protected ManualResetEventSlim StopSignal { get; } = new(false);
+
+    /// <summary>Creates the scheduler for one task.</summary>
+    protected PacketScheduler(TaskGraph graph, ThreadAffinity affinity)
+    {
+        Graph = graph;
+        Affinity = affinity;
+    }
+
+    /// <summary>The stages being run.</summary>
+    protected TaskGraph Graph { get; }
+
+    /// <summary>Which CPUs the packet threads are pinned to.</summary>
+    protected ThreadAffinity Affinity { get; }
+
+    /// <summary>Completes when the source is open and packets flow; faults when opening failed.</summary>
+    public Task Started => _started.Task;
+
+    /// <summary>Completes when every thread of the task has ended and the outputs are closed; faults with the reason the task failed.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>True once <see cref="RequestStop"/> was called.</summary>
+    protected bool StopRequested => _stopRequested;
+
+    /// <summary>True once <see cref="Abort"/> was called: stop draining, close at once.</summary>
+    protected bool Aborted => _aborted;
+
+    /// <summary>The scheduler for <paramref name="model"/>.</summary>
+    public static PacketScheduler Create(ExecutionModel model, TaskGraph graph, ThreadAffinity affinity, long pipelineBufferBytes) =>
+        model == ExecutionModel.Pipeline
+            ? new PipelineScheduler(graph, affinity, pipelineBufferBytes)
+            : new RtcScheduler(graph, affinity);
+
+    /// <summary>Starts the task's threads.</summary>
+    public abstract void Start();
+
+    /// <summary>Asks the task to stop: capture ends, queues drain, outputs flush and close.</summary>
+    public void RequestStop()
+    {
+        _stopRequested = true;
+        StopSignal.Set();
+    }
+
+    /// <summary>Stops draining: whatever is still queued is dropped and the outputs close now.</summary>
+    public void Abort()
+    {
+        _aborted = true;
+        RequestStop();
+    }
+
+    /// <summary>Starts a background packet thread pinned to the next CPU of <c>cpu_affinity</c>.</summary>
+    protected Thread StartThread(string role, Action body)
+    {
+        int cpu = Affinity.NextCpu();
+        var thread = new Thread(() =>
+        {
+            string? error = ThreadAffinity.PinCurrentThread(cpu);
+            if (error is not null)
+            {
+                Graph.Logger.LogWarning("{Task}: cannot pin the {Role} thread to CPU {Cpu}: {Error}", Graph.Config.Name, role, cpu, error);
+            }
+
+            body();
+        })
+        {
+            IsBackground = true,
+            Name = $"cpw-{Graph.Config.Name}-{role}",
+        };
+        thread.Start();
+        return thread;
+    }
+
+    /// <summary>Marks the task running.</summary>
+    protected void SignalStarted() => _started.TrySetResult();
+
+    /// <summary>Ends the task: faulted with <paramref name="error"/> when given.</summary>
+    protected void SignalCompleted(Exception? error)
+    {
+        if (error is null)
+        {
+            _started.TrySetException(new InvalidOperationException("the task stopped before it started"));
+            _completion.TrySetResult();
+        }
+        else
+        {
+            _started.TrySetException(error);
+            _completion.TrySetException(error);
+        }
+
+        // Observe the exceptions so that an unawaited failure is not reported as unobserved.
+        _ = _started.Task.Exception;
+    }
+
+    /// <summary>Runs the encoder ticks of every output.</summary>
+    protected void TickOutputs()
+    {
+        foreach (OutputStage o in Graph.Outputs)
+        {
+            o.Tick();
+        }
+    }
+
+    /// <summary>Flushes every encoder (task stop).</summary>
+    protected void FlushOutputs()
+    {
+        foreach (OutputStage o in Graph.Outputs)
+        {
+            o.Flush();
+        }
+    }
+
+    /// <summary>Calls a transport without letting its failure end the thread.</summary>
+    protected void Guard(OutputStage output, Action action, string what)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex)
+        {
+            Graph.Logger.LogError(ex, "{Output}: {What} failed: {Reason}", output.Context.DisplayName, what, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,272 @@
+using Cpworker.Engine.Capture;
+using Cpworker.Engine.Outputs;
+using Cpworker.Engine.Packets;
+using Cpworker.Engine.Threading;
+using Microsoft.Extensions.Logging;
+
+namespace Cpworker.Engine.Scheduling;
+
+/// <summary>
+/// Pipeline: the capture thread fills pooled batches and queues them to the encapsulation thread,
+/// which classifies and encodes for every output; each output's transport runs on its own sender
+/// thread. At most <c>pipeline.buffer_size_mb</c> of packet data is in flight per task; when the
+/// pool is empty the capture thread waits and the kernel's capture buffer absorbs the burst.
+/// </summary>
+internal sealed class PipelineScheduler : PacketScheduler
+{
+    private readonly long _bufferBytes;
+
+    /// <summary>Filled batches on their way to the encapsulation thread.</summary>
+    private BoundedQueue<PacketBatch>? _toEncap;
+
+    /// <summary>Wakes the encapsulation thread.</summary>
+    private readonly ParkingSignal _batchArrived = new();
+
+    /// <summary>Set by the capture thread when it will queue nothing more.</summary>
+    private volatile bool _captureDone;
+
+    private Exception? _captureError;
+    private int _threadsRunning;
+    private QueuedSendLane[] _lanes = [];
+
+    /// <summary>Creates the scheduler; <paramref name="bufferBytes"/> is the task's in-flight budget.</summary>
+    public PipelineScheduler(TaskGraph graph, ThreadAffinity affinity, long bufferBytes) : base(graph, affinity)
+    {
+        _bufferBytes = bufferBytes;
+    }
+
+    /// <summary>The task's batch pool; for tests.</summary>
+    internal PacketBatchPool? Pool { get; private set; }
+
+    /// <summary>The output lanes; for tests.</summary>
+    internal IReadOnlyList<QueuedSendLane> Lanes => _lanes;
+
+    /// <inheritdoc/>
+    public override void Start() => StartThread("capture", Capture);
+
+    private void Capture()
+    {
+        PacketBatch? batch = null;
+        try
+        {
+            Graph.Open();
+            int batches = (int)Math.Clamp(_bufferBytes / Graph.BatchBytes, 2, 1 << 20);
+            Pool = new PacketBatchPool(batches, Graph.BatchBytes, TaskGraph.MaxPacketsPerBatch);
+            _toEncap = new BoundedQueue<PacketBatch>(batches);
+            _lanes = new QueuedSendLane[Graph.Outputs.Count];
+            for (int i = 0; i < _lanes.Length; i++)
+            {
+                OutputParts p = Graph.Outputs[i].Parts;
+                _lanes[i] = new QueuedSendLane(p.PipelineBuffers, p.BufferBytes, p.MaxMessages, Graph.IsLossless, () => Aborted);
+                p.Encoder.Attach(_lanes[i]);
+            }
+
+            _threadsRunning = 2 + _lanes.Length;
+            StartThread("encap", Encapsulate);
+            for (int i = 0; i < _lanes.Length; i++)
+            {
+                int index = i;
+                StartThread($"send{i}", () => Send(Graph.Outputs[index], _lanes[index]));
+            }
+
+            SignalStarted();
+            batch = Loop();
+        }
+        catch (Exception ex)
+        {
+            _captureError = ex;
+        }
+        finally
+        {
+            if (batch is not null)
+            {
+                Pool!.Return(batch);
+            }
+
+            _captureDone = true;
+            _batchArrived.Wake();
+            if (_toEncap is null)
+            {
+                // Opening failed: no other thread was started.
+                SignalCompleted(_captureError);
+            }
+            else
+            {
+                ThreadEnded();
+            }
+        }
+    }
+
+    /// <summary>Capture loop; returns the batch it still holds.</summary>
+    private PacketBatch? Loop()
+    {
+        PacketSource source = Graph.Source;
+        PacketBatch? batch = null;
+        long nextTick = Environment.TickCount64 + TickIntervalMs;
+        bool endOfInput = false;
+        while (!StopRequested)
+        {
+            if (endOfInput)
+            {
+                StopSignal.Wait(PollTimeoutMs);
+            }
+            else
+            {
+                batch ??= Pool!.Rent(PollTimeoutMs);
+                if (batch is not null)
+                {
+                    SourceStatus status = source.Fill(batch, PollTimeoutMs);
+                    if (batch.Count > 0)
+                    {
+                        Graph.CountCaptured(batch);
+                        _toEncap!.TryEnqueue(batch); // holds every batch of the pool: never full
+                        _batchArrived.Wake();
+                        batch = null;
+                    }
+
+                    if (status == SourceStatus.EndOfInput)
+                    {
+                        endOfInput = true;
+                        Graph.OnEndOfInput();
+                    }
+                }
+            }
+
+            long now = Environment.TickCount64;
+            if (now >= nextTick)
+            {
+                nextTick = now + TickIntervalMs;
+                Graph.PollKernelStats();
+            }
+        }
+
+        Graph.PollKernelStats();
+        return batch;
+    }
+
+    private void Encapsulate()
+    {
+        long nextTick = Environment.TickCount64 + TickIntervalMs;
+        try
+        {
+            while (true)
+            {
+                PacketBatch? batch = TakeBatch();
+                if (batch is not null)
+                {
+                    if (!Aborted)
+                    {
+                        Graph.Classify?.Process(batch);
+                        foreach (OutputStage o in Graph.Outputs)
+                        {
+                            o.Process(batch);
+                        }
+                    }
+
+                    Pool!.Return(batch);
+                }
+                else if (_captureDone && _toEncap!.Count == 0)
+                {
+                    break;
+                }
+
+                long now = Environment.TickCount64;
+                if (now >= nextTick)
+                {
+                    nextTick = now + TickIntervalMs;
+                    TickOutputs();
+                }
+            }
+
+            FlushOutputs();
+        }
+        catch (Exception ex)
+        {
+            Graph.Logger.LogError(ex, "{Task}: encapsulation stage failed", Graph.Config.Name);
+            _captureError ??= ex;
+        }
+        finally
+        {
+            foreach (QueuedSendLane lane in _lanes)
+            {
+                lane.Complete();
+            }
+
+            ThreadEnded();
+        }
+    }
+
+    private PacketBatch? TakeBatch()
+    {
+        if (_toEncap!.TryDequeue(out PacketBatch? batch))
+        {
+            return batch;
+        }
+
+        _batchArrived.PrepareToPark();
+        if (_toEncap.TryDequeue(out batch) || _captureDone)
+        {
+            _batchArrived.CancelPark();
+            return batch;
+        }
+
+        _batchArrived.Park(PollTimeoutMs);
+        return _toEncap.TryDequeue(out batch) ? batch : null;
+    }
+
+    private void Send(OutputStage output, QueuedSendLane lane)
+    {
+        OutputTransport transport = output.Parts.Transport;
+        long nextTick = Environment.TickCount64 + TickIntervalMs;
+        try
+        {
+            while (true)
+            {
+                SendBuffer? buffer = lane.TakeWork(PollTimeoutMs);
+                if (buffer is not null)
+                {
+                    if (!Aborted)
+                    {
+                        Guard(output, () => transport.Send(buffer), "send");
+                    }
+                    else
+                    {
+                        output.Context.Counters.Sender.ErrorPackets += buffer.PacketCount;
+                        output.Context.Counters.Sender.ErrorBytes += buffer.PacketBytes;
+                    }
+
+                    lane.Recycle(buffer);
+                }
+                else if (lane.IsDrained)
+                {
+                    break;
+                }
+
+                long now = Environment.TickCount64;
+                if (now >= nextTick)
+                {
+                    nextTick = now + TickIntervalMs;
+                    Guard(output, transport.OnTick, "tick");
+                }
+            }
+        }
+        finally
+        {
+            Guard(output, transport.Close, "close");
+            ThreadEnded();
+        }
+    }
+
+    private void ThreadEnded()
+    {
+        if (Interlocked.Decrement(ref _threadsRunning) == 0)
+        {
+            foreach (QueuedSendLane lane in _lanes)
+            {
+                lane.Dispose();
+            }
+
+            SignalCompleted(_captureError);
+        }
+    }
+}

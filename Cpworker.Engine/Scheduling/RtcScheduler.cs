@@ -1,0 +1,119 @@
+using Cpworker.Engine.Capture;
+using Cpworker.Engine.Outputs;
+using Cpworker.Engine.Packets;
+using Cpworker.Engine.Threading;
+using Microsoft.Extensions.Logging;
+
+namespace Cpworker.Engine.Scheduling;
+
+/// <summary>
+/// Run to completion: the task's capture thread takes a batch from the source and runs it through
+/// classification and every output, transports included, before reading the next.
+/// </summary>
+internal sealed class RtcScheduler : PacketScheduler
+{
+    /// <summary>Creates the scheduler.</summary>
+    public RtcScheduler(TaskGraph graph, ThreadAffinity affinity) : base(graph, affinity)
+    {
+    }
+
+    /// <summary>The task's batch pool (one batch: it is back before the next read); for tests.</summary>
+    internal PacketBatchPool? Pool { get; private set; }
+
+    /// <inheritdoc/>
+    public override void Start() => StartThread("rtc", Run);
+
+    private void Run()
+    {
+        Exception? error = null;
+        bool opened = false;
+        PacketBatch? batch = null;
+        try
+        {
+            Graph.Open();
+            opened = true;
+            Pool = new PacketBatchPool(1, Graph.BatchBytes, TaskGraph.MaxPacketsPerBatch);
+            foreach (OutputStage o in Graph.Outputs)
+            {
+                o.Parts.Encoder.Attach(new InlineSendLane(o.Parts.Transport, o.Parts.BufferBytes, o.Parts.MaxMessages));
+            }
+
+            batch = Pool.TryRent()!;
+            SignalStarted();
+            Loop(batch);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            if (opened)
+            {
+                FlushOutputs();
+                foreach (OutputStage o in Graph.Outputs)
+                {
+                    Guard(o, o.Parts.Transport.Close, "close");
+                }
+            }
+
+            if (batch is not null)
+            {
+                Pool!.Return(batch);
+            }
+
+            SignalCompleted(error);
+        }
+    }
+
+    private void Loop(PacketBatch batch)
+    {
+        PacketSource source = Graph.Source;
+        long nextTick = Environment.TickCount64 + TickIntervalMs;
+        bool endOfInput = false;
+        while (!StopRequested)
+        {
+            if (!endOfInput)
+            {
+                SourceStatus status = source.Fill(batch, PollTimeoutMs);
+                if (batch.Count > 0)
+                {
+                    Graph.CountCaptured(batch);
+                    Graph.Classify?.Process(batch);
+                    foreach (OutputStage o in Graph.Outputs)
+                    {
+                        o.Process(batch);
+                    }
+
+                    batch.Reset();
+                }
+
+                if (status == SourceStatus.EndOfInput)
+                {
+                    endOfInput = true;
+                    Graph.OnEndOfInput();
+                }
+            }
+            else
+            {
+                StopSignal.Wait(PollTimeoutMs);
+            }
+
+            long now = Environment.TickCount64;
+            if (now >= nextTick)
+            {
+                nextTick = now + TickIntervalMs;
+                TickOutputs();
+                foreach (OutputStage o in Graph.Outputs)
+                {
+                    Guard(o, o.Parts.Transport.OnTick, "tick");
+                }
+
+                Graph.PollKernelStats();
+            }
+        }
+
+        Graph.PollKernelStats();
+        Graph.Logger.LogDebug("{Task}: capture stopped", Graph.Config.Name);
+    }
+}

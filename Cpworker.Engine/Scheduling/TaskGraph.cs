@@ -1,0 +1,121 @@
+using Cpworker.Engine.Capture;
+using Cpworker.Engine.Classification;
+using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Outputs;
+using System.Numerics;
+using Microsoft.Extensions.Logging;
+
+namespace Cpworker.Engine.Scheduling;
+
+/// <summary>
+/// The stages of one task, independent of the threads that run them:
+/// source → classify → one <see cref="OutputStage"/> per output → each output's transport.
+/// </summary>
+internal sealed class TaskGraph : IDisposable
+{
+    /// <summary>Smallest data block of a batch.</summary>
+    public const int MinBatchBytes = 256 * 1024;
+
+    /// <summary>Most packets in one batch.</summary>
+    public const int MaxPacketsPerBatch = 1024;
+
+    /// <summary>Builds the classify stage once the source is open (it needs the interface's addresses in its netns).</summary>
+    private readonly Func<PacketSource, ClassifyStage?> _createClassifier;
+
+    /// <summary>Creates a graph; nothing is opened until <see cref="Open"/>.</summary>
+    public TaskGraph(
+        TaskConfig config,
+        PacketSource source,
+        Func<PacketSource, ClassifyStage?> createClassifier,
+        IReadOnlyList<OutputStage> outputs,
+        ILogger logger,
+        TimeProvider time)
+    {
+        Config = config;
+        Source = source;
+        _createClassifier = createClassifier;
+        Outputs = outputs;
+        Logger = logger;
+        Time = time;
+    }
+
+    /// <summary>The task's configuration.</summary>
+    public TaskConfig Config { get; }
+
+    /// <summary>Where packets come from; owned by the capture thread.</summary>
+    public PacketSource Source { get; }
+
+    /// <summary>Sets directions; null when the task has no <c>req_pattern</c>.</summary>
+    public ClassifyStage? Classify { get; private set; }
+
+    /// <summary>One stage per output, in config order.</summary>
+    public IReadOnlyList<OutputStage> Outputs { get; }
+
+    /// <summary>Capture counters, written by the capture thread.</summary>
+    public CaptureCounters CaptureCounters { get; } = new();
+
+    /// <summary>The task's logger.</summary>
+    public ILogger Logger { get; }
+
+    /// <summary>Clock for ticks and outputs.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>Data bytes per batch; valid after <see cref="Open"/>.</summary>
+    public int BatchBytes { get; private set; }
+
+    /// <summary>True when the source is a replay: congestion waits instead of dropping.</summary>
+    public bool IsLossless => Source.IsLossless;
+
+    /// <summary>Raised once, on the capture thread, when a replay has delivered its last packet.</summary>
+    public event Action? EndOfInput;
+
+    /// <summary>Opens the source and builds the classifier. Runs on the capture thread.</summary>
+    public void Open()
+    {
+        Source.Open();
+        Classify = _createClassifier(Source);
+        int perFrame = Source.MaxFrameLength + 16;
+        BatchBytes = (int)Math.Max(MinBatchBytes, BitOperations.RoundUpToPowerOf2((uint)(2 * perFrame)));
+    }
+
+    /// <summary>Raises <see cref="EndOfInput"/>.</summary>
+    public void OnEndOfInput() => EndOfInput?.Invoke();
+
+    /// <summary>Counts a filled batch as captured.</summary>
+    public void CountCaptured(Packets.PacketBatch batch)
+    {
+        CaptureCounters.Packets += batch.Count;
+        long bytes = 0;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            bytes += batch[i].CaptureLength;
+        }
+
+        CaptureCounters.Bytes += bytes;
+    }
+
+    /// <summary>Copies the source's kernel drop counters into the capture counters.</summary>
+    public void PollKernelStats()
+    {
+        try
+        {
+            KernelCaptureStats s = Source.ReadKernelStats();
+            CaptureCounters.KernelDrops = s.Dropped;
+            CaptureCounters.InterfaceDrops = s.InterfaceDropped;
+        }
+        catch (Exception ex)
+        {
+            Logger.LogDebug(ex, "{Task}: reading capture statistics failed", Config.Name);
+        }
+    }
+
+    /// <summary>Closes the source and every transport.</summary>
+    public void Dispose()
+    {
+        Source.Dispose();
+        foreach (OutputStage o in Outputs)
+        {
+            o.Parts.Transport.Dispose();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The one entry point: set up the machine, build, test, run, pack.
+#   ./build.sh run      build and capture on lo into ./captures (configs/quickstart.json) until Ctrl-C
+#   ./build.sh test     install what the tests need, build, run every test
+#   ./build.sh build    build; the daemon is then runnable as artifacts/bin/cpworker
+#   ./build.sh pack     NuGet packages into artifacts/packages
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+CONFIGURATION=${CONFIGURATION:-Release}
+
+# Debian packages the daemon and the tests use: libpcap for capture, tcpdump/tshark/tcpreplay as
+# real decoders and traffic sources, iproute2 for test namespaces, python3-zmq (libzmq) as a real
+# ZeroMQ receiver.
+APT_PACKAGES=(libpcap0.8 libpcap0.8-dev tcpdump tshark tcpreplay iproute2 procps python3-zmq libzmq5 ca-certificates)
+
+log() { printf '[build.sh] %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    log "need root to run: $*"; return 1; fi
+}
+
+ensure_apt_packages() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  # tshark asks whether non-root users may capture; answer no without a prompt.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | as_root debconf-set-selections || true
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null || { log "the .NET 10 SDK is required (dotnet not on PATH)"; exit 1; }
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+}
+
+build() {
+  ensure_dotnet
+  dotnet restore Cpworker.sln
+  dotnet build Cpworker.sln -c "$CONFIGURATION" --no-restore
+  dotnet publish Cpworker.Host/Cpworker.Host.csproj -c "$CONFIGURATION" --no-restore -o artifacts/bin
+  log "daemon: $ROOT/artifacts/bin/cpworker"
+}
+
+cmd=${1:-help}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  build)
+    ensure_apt_packages
+    build
+    ;;
+  test)
+    ensure_apt_packages
+    build
+    dotnet test Cpworker.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" "$@"
+    ;;
+  run)
+    ensure_apt_packages
+    build
+    mkdir -p captures
+    log "capturing on lo into $ROOT/captures/<yyyyMMddHH>/ (Ctrl-C stops and completes the files)"
+    exec artifacts/bin/cpworker run -c configs/quickstart.json "$@"
+    ;;
+  pack)
+    ensure_dotnet
+    dotnet pack Cpworker.sln -c "$CONFIGURATION" -o artifacts/packages
+    ;;
+  clean)
+    rm -rf artifacts captures
+    dotnet clean Cpworker.sln >/dev/null 2>&1 || true
+    ;;
+  *)
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    [ "$cmd" = help ] || exit 2
+    ;;
+esac
