@@ -1,0 +1,23 @@
+using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Outputs;
+
+namespace Cpworker.Outputs.RotatingFile;
+
+/// <summary>The <c>rotating_file</c> output type.</summary>
+internal sealed class RotatingFileOutputType : OutputType
+{
+    /// <inheritdoc/>
+    public override string Name => "rotating_file";
+
+    /// <inheritdoc/>
+    public override OutputSettings? Parse(ConfigObject? section, string sectionPath, ConfigDiagnostics diagnostics) =>
+        RotatingFileSettings.Parse(section, sectionPath, diagnostics);
+
+    /// <inheritdoc/>
+    public override void CheckHost(OutputSettings settings, string sectionPath, ConfigDiagnostics diagnostics) =>
+        ((RotatingFileSettings)settings).CheckHost(sectionPath, diagnostics);
+
+    /// <inheritdoc/>
+    public override OutputParts Create(OutputSettings settings, OutputContext context) =>
+        throw new NotImplementedException("rotating_file output");
+}

@@ -1,0 +1,22 @@
+using Cpworker.Engine.Configuration;
+
+namespace Cpworker.Outputs.RotatingFile;
+
+/// <summary>The <c>rotating_file</c> object of an output (behaviour §2, §6).</summary>
+internal sealed partial record RotatingFileSettings : OutputSettings
+{
+    /// <summary>Default <c>max_file_interval</c> in seconds.</summary>
+    public const int DefaultIntervalSeconds = 60;
+
+    /// <summary><c>file_root</c>, variables expanded, made absolute.</summary>
+    public required string FileRoot { get; init; }
+
+    /// <summary><c>max_file_interval</c> in seconds; 0 = never rotate.</summary>
+    public int MaxFileIntervalSeconds { get; init; } = DefaultIntervalSeconds;
+
+    /// <summary><c>max_files</c>: complete files kept; 0 = all.</summary>
+    public int MaxFiles { get; init; }
+
+    /// <inheritdoc/>
+    public override string? ExclusiveResource => "dir:" + FileRoot;
+}
