@@ -11,4 +11,8 @@ internal static class ConfigLoader
     /// </summary>
     public static ConfigLoadResult Load(string json, OutputTypeRegistry outputTypes, Func<string, string?>? environment = null) =>
         throw new NotImplementedException("the configuration work item implements the loader");
+
+    /// <summary>Reads the file at <paramref name="path"/> and loads it; an unreadable file is reported as a problem.</summary>
+    public static ConfigLoadResult LoadFile(string path, OutputTypeRegistry outputTypes, Func<string, string?>? environment = null) =>
+        throw new NotImplementedException("the configuration work item implements the loader");
 }

@@ -44,6 +44,9 @@ internal abstract class PacketScheduler
     /// <summary>Completes when every thread of the task has ended and the outputs are closed; faults with the reason the task failed.</summary>
     public Task Completion => _completion.Task;
 
+    /// <summary>The task's batch pool, once the source is open; for checks that every batch came back.</summary>
+    internal abstract Packets.PacketBatchPool? BatchPool { get; }
+
     /// <summary>True once <see cref="RequestStop"/> was called.</summary>
     protected bool StopRequested => _stopRequested;
 
@@ -85,7 +88,16 @@ internal abstract class PacketScheduler
                 Graph.Logger.LogWarning("{Task}: cannot pin the {Role} thread to CPU {Cpu}: {Error}", Graph.Config.Name, role, cpu, error);
             }
 
-            body();
+            try
+            {
+                body();
+            }
+            catch (Exception ex)
+            {
+                // Last resort: an exception escaping a thread would end the process.
+                Graph.Logger.LogCritical(ex, "{Task}: {Role} thread failed", Graph.Config.Name, role);
+                SignalCompleted(ex);
+            }
         })
         {
             IsBackground = true,

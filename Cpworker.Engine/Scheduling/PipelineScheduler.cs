@@ -35,8 +35,10 @@ internal sealed class PipelineScheduler : PacketScheduler
         _bufferBytes = bufferBytes;
     }
 
-    /// <summary>The task's batch pool; for tests.</summary>
-    internal PacketBatchPool? Pool { get; private set; }
+    /// <inheritdoc/>
+    internal override PacketBatchPool? BatchPool => Pool;
+
+    private PacketBatchPool? Pool { get; set; }
 
     /// <summary>The output lanes; for tests.</summary>
     internal IReadOnlyList<QueuedSendLane> Lanes => _lanes;
