@@ -135,8 +135,14 @@ internal static partial class ConfigLoader
 
         if (type is not null)
         {
+            bool present = o.Has(type.Name);
             ConfigObject? section = o.Object(type.Name);
-            settings = type.Parse(section, o.PathOf(type.Name), o.Diagnostics);
+
+            // A section that is there but not an object has been reported; parsing it as absent would report it twice.
+            if (section is not null || !present)
+            {
+                settings = type.Parse(section, o.PathOf(type.Name), o.Diagnostics);
+            }
         }
 
         o.WarnUnknownKeys();

@@ -22,6 +22,11 @@ internal static class HostSyntax
             return $"\"{host}\": write an IPv6 address without brackets";
         }
 
+        if (host.Count(c => c == ':') == 1)
+        {
+            return $"\"{host}\": give the address or name alone; the port has its own key";
+        }
+
         if (host.Contains(':'))
         {
             return IPAddress.TryParse(host, out IPAddress? v6) && v6.AddressFamily == AddressFamily.InterNetworkV6
