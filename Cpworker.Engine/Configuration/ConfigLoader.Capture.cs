@@ -18,7 +18,6 @@ internal static partial class ConfigLoader
 
         DirectionConfig? result = null;
         int? type = pattern.Choice("type", ["auto", "custom"], required: true);
-
         if (type == 0)
         {
             result = new AutoDirectionConfig();
@@ -98,7 +97,7 @@ internal static partial class ConfigLoader
         int mark = o.Diagnostics.Items.Count;
         string? iface = o.InterfaceName("interface", required: true);
         int snaplen = LibpcapCaptureConfig.DefaultSnaplen;
-        long? rawSnaplen = o.AnyInteger("snaplen");
+        long? rawSnaplen = o.WholeNumber("snaplen");
         if (rawSnaplen is long s)
         {
             if (s is <= 0 or > LibpcapCaptureConfig.MaxSnaplen)
@@ -115,7 +114,7 @@ internal static partial class ConfigLoader
         string? netns = o.ExpandedString("netns");
         string? bpf = o.String("bpf");
         int bufferMb = LibpcapCaptureConfig.DefaultBufferSizeMb;
-        long? rawBuffer = o.AnyInteger("buffer_size_mb");
+        long? rawBuffer = o.WholeNumber("buffer_size_mb");
         if (rawBuffer is long b)
         {
             if (b <= 0)

@@ -20,6 +20,21 @@ internal static class ConfigValues
         (int?)o.Integer(key, min, max, required);
 
     /// <summary>
+    /// A whole number of any size, for values the caller clamps with a warning; a fraction or a
+    /// number beyond 64 bits is an error that does not quote the 64-bit range.
+    /// </summary>
+    public static long? WholeNumber(this ConfigObject o, string key)
+    {
+        if (o.Raw(key) is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } v && !v.TryGetInt64(out _))
+        {
+            o.Error(key, $"must be a whole number, not {v.GetRawText()}");
+            return null;
+        }
+
+        return o.AnyInteger(key);
+    }
+
+    /// <summary>
     /// One of <paramref name="choices"/> (exact, case-sensitive): its index, or null when absent or
     /// not one of them (reported).
     /// </summary>

@@ -22,7 +22,8 @@ public sealed class CapturerRulesTests
         yield return Case("interface with slash", [$"{Lp}.interface=\"eth0/1\""], $"{Lp}.interface", "\"eth0/1\" is not a valid interface name");
         yield return Case("interface too long", [$"{Lp}.interface=\"abcdefghijklmnop\""], $"{Lp}.interface", "at most 15 bytes");
         yield return Case("snaplen not a number", [$"{Lp}.snaplen=\"2048\""], $"{Lp}.snaplen", "must be a number, not a string (\"2048\")");
-        yield return Case("snaplen fractional", [$"{Lp}.snaplen=2048.5"], $"{Lp}.snaplen", "must be a whole number");
+        yield return Case("snaplen fractional", [$"{Lp}.snaplen=2048.5"], $"{Lp}.snaplen", "must be a whole number, not 2048.5");
+        yield return Case("buffer fractional", [$"{Lp}.buffer_size_mb=1.5"], $"{Lp}.buffer_size_mb", "must be a whole number, not 1.5");
         yield return Case("buffer zero", [$"{Lp}.buffer_size_mb=0"], $"{Lp}.buffer_size_mb", "must be at least 1, not 0");
         yield return Case("buffer negative", [$"{Lp}.buffer_size_mb=-5"], $"{Lp}.buffer_size_mb", "must be at least 1, not -5");
         yield return Case("timeout negative", [$"{Lp}.timeout_ms=-1"], $"{Lp}.timeout_ms", "must be between 0 and 2147483647, not -1");
