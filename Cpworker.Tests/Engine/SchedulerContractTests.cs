@@ -84,6 +84,26 @@ public abstract class SchedulerContractTests
     }
 
     [Test]
+    public void A_rate_limit_holds_within_two_percent_over_ten_seconds_of_packet_time_while_another_output_forwards_all()
+    {
+        // 1000-byte frames every 100 µs of capture time: 80 Mbit/s offered for 10 s, limit 10 Mbit/s.
+        byte[] frame = new byte[1000];
+        frame[^1] = 1;
+        long start = 1_700_000_000_000_000_000;
+        var frames = Enumerable.Range(0, 100_000).Select(i => (frame, start + i * 100_000L)).ToList();
+        var harness = new SchedulerHarness()
+            .Output(new RecordingSettings(new RecordingSink()) { BufferBytes = 1 << 20 }, rateLimitMbps: 10)
+            .Output(new RecordingSettings(new RecordingSink()) { BufferBytes = 1 << 20 });
+        harness.RunToEnd(Model, new FakeSource(frames) { MaxPerFill = 1000 }, timeoutMs: 60_000);
+
+        double expectedBytes = 10 * 1_000_000 / 8.0 * 10; // 10 Mbit/s for 10 s
+        OutputCounterSnapshot limited = harness.Counters(0);
+        Assert.That(limited.ForwardedBytes, Is.EqualTo(expectedBytes).Within(2).Percent);
+        Assert.That(limited.ForwardedPackets + limited.RateLimitDropPackets, Is.EqualTo(frames.Count));
+        Assert.That(harness.Counters(1).ForwardedPackets, Is.EqualTo(frames.Count), "the other output is not limited");
+    }
+
+    [Test]
     public void Directions_set_by_the_classifier_reach_the_output()
     {
         var frames = SchedulerHarness.Frames(2000, seed: 3);
