@@ -55,7 +55,7 @@ internal sealed class RtcScheduler : PacketScheduler
                 FlushOutputs();
                 foreach (OutputStage o in Graph.Outputs)
                 {
-                    Guard(o, o.Parts.Transport.Close, "close");
+                    CloseTransport(o);
                 }
             }
 
@@ -108,7 +108,7 @@ internal sealed class RtcScheduler : PacketScheduler
                 TickOutputs();
                 foreach (OutputStage o in Graph.Outputs)
                 {
-                    Guard(o, o.Parts.Transport.OnTick, "tick");
+                    TickTransport(o);
                 }
 
                 Graph.PollKernelStats();
