@@ -107,6 +107,7 @@ public sealed class DirectionPatternSyntaxTests
         yield return Case("port 80 and", "at 12: expected \"host\", \"port\" or \"(\", found the end of the pattern");
         yield return Case("port 80 or or port 81", "at 12: expected \"host\", \"port\" or \"(\", found \"or\"");
         yield return Case("host 10.0.0.1 and not port 80", "at 19: expected \"host\", \"port\" or \"(\", found \"not\"");
+        yield return Case("port 80 and not port 81", "at 13: expected \"host\", \"port\" or \"(\", found \"not\"");
         yield return Case("src host 10.0.0.1", "at 1: expected \"host\", \"port\" or \"(\", found \"src\"");
         yield return Case("port 80 port 81", "at 9: expected \"and\", \"or\" or the end of the pattern, found \"port\"");
         yield return Case("host 10.0.0.1 10.0.0.2", "at 15: expected \"and\", \"or\" or the end of the pattern, found \"10.0.0.2\"");
