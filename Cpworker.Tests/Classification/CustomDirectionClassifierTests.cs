@@ -153,5 +153,5 @@ public sealed class CustomDirectionClassifierTests
     }
 
     internal static IDirectionClassifier Create(string pattern, FakeInterfaces? nics = null) =>
-        DirectionClassifierFactory.Create(new Engine.Configuration.CustomDirectionConfig(pattern), "eth0", (nics ?? new FakeInterfaces()).Resolve)!;
+        DirectionClassifierFactory.Create(new global::Cpworker.Engine.Configuration.CustomDirectionConfig(pattern), "eth0", (nics ?? new FakeInterfaces()).Resolve)!;
 }
