@@ -41,5 +41,6 @@ public class PcapFileAllocationTests : PcapFileTestBase
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.That(packets, Is.GreaterThan(50_000));
         Assert.That(allocated, Is.LessThan(2048), $"{allocated} bytes for {packets} packets");
+        TestContext.Out.WriteLine($"file: {allocated} bytes allocated for {packets} packets");
     }
 }
