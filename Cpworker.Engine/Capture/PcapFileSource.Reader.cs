@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Packets;
 
@@ -156,8 +157,11 @@ internal sealed unsafe partial class PcapFileSource
         bool endOfFile = n < want;
         bool swapped = _header.Swapped;
         int snaplen = _header.Snaplen;
+        bool nanoseconds = _header.Nanoseconds;
+        double speed = _config.Speed ?? 0;
         byte* data = batch.DataPointer;
-        long now = _config.Speed is null ? 0 : _time.GetTimestamp();
+        long now = speed > 0 ? _time.GetTimestamp() : 0;
+        long blockOffset = _offset;
         int pos = 0;
         int records = 0;
         BlockResult result = BlockResult.More;
@@ -180,7 +184,7 @@ internal sealed unsafe partial class PcapFileSource
             {
                 if (endOfFile)
                 {
-                    damage = $"truncated record header at offset {_offset}: {available} of {PcapFileHeader.RecordHeaderLength} bytes";
+                    damage = $"truncated record header at offset {blockOffset + pos}: {available} of {PcapFileHeader.RecordHeaderLength} bytes";
                     result = BlockResult.Damaged;
                 }
 
@@ -195,14 +199,14 @@ internal sealed unsafe partial class PcapFileSource
             if (captureLength > LibpcapCaptureConfig.MaxSnaplen || captureLength > length)
             {
                 damage = captureLength > LibpcapCaptureConfig.MaxSnaplen
-                    ? $"record at offset {_offset}: caplen {captureLength} is larger than {LibpcapCaptureConfig.MaxSnaplen}"
-                    : $"record at offset {_offset}: caplen {captureLength} is larger than its length {length}";
+                    ? $"record at offset {blockOffset + pos}: caplen {captureLength} is larger than {LibpcapCaptureConfig.MaxSnaplen}"
+                    : $"record at offset {blockOffset + pos}: caplen {captureLength} is larger than its length {length}";
                 result = BlockResult.Damaged;
                 break;
             }
 
-            long timestamp = seconds * 1_000_000_000L + (_header.Nanoseconds ? fraction : fraction * 1000L);
-            if (_config.Speed is double speed && !IsDue(timestamp, speed, ref now))
+            long timestamp = seconds * 1_000_000_000L + (nanoseconds ? fraction : fraction * 1000L);
+            if (speed > 0 && !IsDue(timestamp, speed, ref now))
             {
                 result = BlockResult.NotDue;
                 break;
@@ -214,7 +218,7 @@ internal sealed unsafe partial class PcapFileSource
             {
                 if (endOfFile)
                 {
-                    damage = $"truncated record at offset {_offset}: caplen {captureLength} but {available - PcapFileHeader.RecordHeaderLength} bytes left in the file";
+                    damage = $"truncated record at offset {blockOffset + pos}: caplen {captureLength} but {available - PcapFileHeader.RecordHeaderLength} bytes left in the file";
                     result = BlockResult.Damaged;
                 }
                 else if (pos == 0 && deliver < captureLength)
@@ -223,8 +227,7 @@ internal sealed unsafe partial class PcapFileSource
                     // snaplen-sized record): keep snaplen bytes, as libpcap does, and skip the rest.
                     batch.Advance(PcapFileHeader.RecordHeaderLength + deliver);
                     Deliver(batch, data, start + PcapFileHeader.RecordHeaderLength, deliver, (int)Math.Min(length, int.MaxValue), timestamp);
-                    _offset += recordBytes;
-                    _recordsThisPass++;
+                    blockOffset += recordBytes;
                     records++;
                 }
 
@@ -234,11 +237,11 @@ internal sealed unsafe partial class PcapFileSource
             batch.Advance(recordBytes);
             Deliver(batch, data, start + pos + PcapFileHeader.RecordHeaderLength, deliver, (int)Math.Min(length, int.MaxValue), timestamp);
             pos += recordBytes;
-            _offset += recordBytes;
-            _recordsThisPass++;
             records++;
         }
 
+        _offset = blockOffset + pos;
+        _recordsThisPass += records;
         if (records > 0)
         {
             _averageRecord = Math.Max(PcapFileHeader.RecordHeaderLength, (_averageRecord + (pos / records)) / 2);
@@ -248,6 +251,7 @@ internal sealed unsafe partial class PcapFileSource
     }
 
     /// <summary>Describes the frame at <paramref name="offset"/> (as recorded) if the filter takes it, normalising it in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Deliver(PacketBatch batch, byte* data, int offset, int captureLength, int length, long timestamp)
     {
         if (_filter is not null && !_filter.Matches(data + offset, captureLength, length))
