@@ -16,7 +16,9 @@ namespace Cpworker.Engine.Capture;
 /// <para>
 /// <c>speed</c> paces frames by their recorded timestamps divided by the speed, against the
 /// monotonic clock of the <see cref="TimeProvider"/>; <c>loop</c> replays the file N times (0 =
-/// forever), each pass with the timestamps as recorded. When the replay is over,
+/// forever), each pass with the timestamps as recorded and paced from its own first record (which
+/// follows the previous pass's last one at once). <see cref="Fill"/> never waits for a record
+/// longer than its timeout; it then returns what it has, possibly nothing. When the replay is over,
 /// <see cref="Fill"/> logs <c>end of file</c> and returns <see cref="SourceStatus.EndOfInput"/>;
 /// it keeps returning it afterwards, with no packets.
 /// </para>
@@ -137,6 +139,28 @@ internal sealed partial class PcapFileSource : PacketSource
             file.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Replaces the filter with <paramref name="filter"/>, the complete expression
+    /// (<see cref="CaptureFilter.Compose"/>); null keeps every record. Applies from the next record
+    /// on. Throws <see cref="CaptureException"/> (and keeps the old filter) when it does not compile.
+    /// </summary>
+    public override void SetFilter(string? filter)
+    {
+        ObjectDisposedException.ThrowIf(_file is null, this);
+        OfflineBpfFilter? compiled = null;
+        if (filter is not null)
+        {
+            string? error = OfflineBpfFilter.TryCompile(LinkTypeNormalizer.ToDlt(_header.LinkType), _header.Snaplen, filter, out compiled);
+            if (error is not null)
+            {
+                throw new CaptureException($"cannot compile the filter for {_config.FileName} ({filter}): {error}");
+            }
+        }
+
+        _filter?.Dispose();
+        _filter = compiled;
     }
 
     /// <inheritdoc/>

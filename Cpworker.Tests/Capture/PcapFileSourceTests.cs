@@ -164,6 +164,24 @@ public class PcapFileSourceTests : PcapFileTestBase
     }
 
     [Test]
+    public void SetFilterAppliesFromTheNextRecord()
+    {
+        var b = new PcapBuilder().Add(NumberedUdp(0, destinationPort: 1), T0).Add(NumberedUdp(1, destinationPort: 2), T0 + 1);
+        PcapFileSource source = OpenFile(b.ToArray(), bpf: "udp port 1", loop: 2);
+        PacketBatch batch = Batch(packets: 1);
+        source.Fill(batch, 10);
+        Assert.That(batch.Frame(0).ToArray(), Is.EqualTo(NumberedUdp(0, destinationPort: 1)));
+        batch.Reset();
+
+        Assert.Throws<CaptureException>(() => source.SetFilter("udp portt 2"));
+        source.SetFilter("udp port 2");
+        List<Captured> rest = ReadToEnd(source, batch);
+        Assert.That(rest.Select(p => p.Frame), Is.EqualTo(new[] { NumberedUdp(1, destinationPort: 2), NumberedUdp(1, destinationPort: 2) }));
+
+        source.SetFilter(null);
+    }
+
+    [Test]
     public void AFilterThatRejectsEverythingStillEnds()
     {
         var b = new PcapBuilder(snaplen: 2048);
