@@ -1,0 +1,16 @@
+using System.Runtime.InteropServices;
+
+namespace Cpworker.Engine.Threading;
+
+/// <summary>
+/// A <see cref="long"/> alone on its cache line, so that a producer's and a consumer's positions do
+/// not false-share. Not nested in <see cref="BoundedQueue{T}"/>: a type nested in a generic type is
+/// generic itself, and the runtime refuses explicit layout on generic types (TypeLoadException).
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 128)]
+internal struct PaddedLong
+{
+    /// <summary>The value, 64 bytes from either neighbour.</summary>
+    [FieldOffset(64)]
+    public long Value;
+}
