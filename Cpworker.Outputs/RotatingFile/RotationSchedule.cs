@@ -6,9 +6,11 @@ namespace Cpworker.Outputs.RotatingFile;
 /// :00, :05 …, also in a zone with a half-hour offset).
 /// </summary>
 /// <remarks>
-/// A period is identified by the UTC instant at which it began. Across a daylight-saving change
-/// period starts never go backwards, so comparing them with &gt; never starts a second file for an
-/// hour the clock repeats. Immutable; safe to share between the encoder and the transport.
+/// A period is identified by the UTC instant at which it began; starts only grow, so callers start
+/// a new file when the start exceeds the current file's. Across daylight-saving changes a daily
+/// period still ends at local midnight only, the hour the autumn repeats gets a file of its own, and
+/// a period whose local start was skipped in spring begins when the clock jumps past it.
+/// Immutable; safe to share between the encoder and the transport.
 /// </remarks>
 internal sealed class RotationSchedule
 {
@@ -39,10 +41,17 @@ internal sealed class RotationSchedule
             return 0;
         }
 
-        long offset = _time.LocalTimeZone.GetUtcOffset(instant).Ticks;
+        TimeZoneInfo zone = _time.LocalTimeZone;
+        long offset = zone.GetUtcOffset(instant).Ticks;
         long local = instant.UtcTicks + offset;
-        long start = local - (local % _intervalTicks); // UtcTicks count from year 1: never negative
-        return start - offset;
+        long localStart = local - (local % _intervalTicks); // ticks count from year 1: never negative
+
+        // The offset in force when the period began, which differs from now's when a daylight-saving
+        // change lies inside the period (a daily file must not end at the change). A start the clock
+        // showed twice resolves to the later instant; if that is still ahead of us, we are in the
+        // first pass and now's offset is the right one.
+        long start = localStart - zone.GetUtcOffset(new DateTime(localStart, DateTimeKind.Unspecified)).Ticks;
+        return start <= instant.UtcTicks ? start : localStart - offset;
     }
 
     /// <summary>The period that contains the present moment.</summary>

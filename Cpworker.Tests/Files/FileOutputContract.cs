@@ -281,6 +281,14 @@ public abstract class FileOutputContract
         Assert.That(c.HandedPackets, Is.EqualTo(handed));
     }
 
+    [Test]
+    public void A_missing_directory_fails_the_start_with_a_clear_message()
+    {
+        string path = Path.Combine(_dir, "missing", "out.pcap");
+        var ex = Assert.Throws<OutputStartException>(() => Create(path, ManualClock.AtLocal(Start, Offset)));
+        Assert.That(ex!.Message, Does.Contain("task-0/file-0: cannot create the output file").And.Contain(path));
+    }
+
     /// <summary>Lets the encoder hand over its buffer (it is due after half a second) and waits until it is written.</summary>
     private static void FlushNow(FileOutputHarness h, ManualClock clock)
     {
