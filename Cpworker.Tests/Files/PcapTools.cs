@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Cpworker.Tests.Support;
 
 namespace Cpworker.Tests.Files;
 
 /// <summary>Real decoders (tcpdump, tshark) run on files the outputs wrote.</summary>
-internal static class PcapTools
+internal static partial class PcapTools
 {
     /// <summary>
     /// Reads the file with <c>tcpdump -r FILE -nn</c> and asserts a clean exit without warnings;
@@ -17,8 +18,8 @@ internal static class PcapTools
             .Where(l => l.Length > 0 && !l.StartsWith("reading from file", StringComparison.Ordinal))
             .ToArray();
         Assert.That(problems, Is.Empty, $"tcpdump complained about {path}");
-        // One line per packet; decoders of unknown payloads add indented hex lines.
-        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => !char.IsWhiteSpace(l[0]));
+        // Each packet's line starts with its time; decoders may add lines of their own (hex, inner frames).
+        return stdout.Split('\n').Count(l => PacketLine().IsMatch(l));
     }
 
     /// <summary>Runs <c>tshark -r FILE</c> printing <paramref name="field"/> per packet, asserting no complaint.</summary>
@@ -37,4 +38,7 @@ internal static class PcapTools
     public static int TsharkCount(string path) => TsharkFields(path, "frame.number").Length;
 
     private static string Quote(string path) => "\"" + path + "\"";
+
+    [GeneratedRegex(@"^\d\d:\d\d:\d\d\.\d{6,9} ")]
+    private static partial Regex PacketLine();
 }
