@@ -12,7 +12,9 @@ namespace Cpworker.Outputs.Common;
 /// </summary>
 /// <remarks>
 /// Called from one thread at a time (the sender thread, or the capture thread under rtc). Nothing
-/// here throws for a file-system failure.
+/// here throws for a file-system failure. Files are touched only once the output runs (its first
+/// tick, buffer or <see cref="Close"/>): a task that fails to start, and is retried every few
+/// seconds, never renames or creates a file.
 /// </remarks>
 internal abstract class PcapFileTransport : OutputTransport
 {
@@ -31,9 +33,12 @@ internal abstract class PcapFileTransport : OutputTransport
     /// <summary>Packets lost since the last successful write; non-zero means the output is failing.</summary>
     private long _lostPackets;
 
+    /// <summary>True once the output has run: first file opened (or tried).</summary>
+    private bool _started;
+
     private bool _closed;
 
-    /// <summary>Prepares the transport; subclasses open their first file.</summary>
+    /// <summary>Prepares the transport; no file is touched yet.</summary>
     protected PcapFileTransport(OutputContext context, bool nanosecond)
     {
         Context = context;
@@ -77,6 +82,7 @@ internal abstract class PcapFileTransport : OutputTransport
             return;
         }
 
+        EnsureStarted();
         BeforeWrite(buffer);
         PcapFileWriter? writer = _writer;
         if (writer is not null && !writer.IsStillAtPath())
@@ -117,7 +123,16 @@ internal abstract class PcapFileTransport : OutputTransport
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>Opens the first file once the output runs, also when no packet comes.</summary>
+    public override void OnTick()
+    {
+        if (!_closed)
+        {
+            EnsureStarted();
+        }
+    }
+
+    /// <summary>Completes the current file; an output that ran without a tick still leaves its (header-only) file.</summary>
     public override void Close()
     {
         if (_closed)
@@ -125,12 +140,21 @@ internal abstract class PcapFileTransport : OutputTransport
             return;
         }
 
+        EnsureStarted();
         _closed = true;
         CompleteCurrent();
     }
 
-    /// <inheritdoc/>
-    public override void Dispose() => Close();
+    /// <summary>Completes the current file if the output ran; one that never ran leaves no trace.</summary>
+    public override void Dispose()
+    {
+        if (_started)
+        {
+            Close();
+        }
+
+        _closed = true;
+    }
 
     /// <summary>
     /// Creates the next file (never replacing an existing one) and writes its global header.
@@ -150,18 +174,34 @@ internal abstract class PcapFileTransport : OutputTransport
     {
     }
 
-    /// <summary>Opens the first file at start; a failure makes the output fail to start.</summary>
-    /// <exception cref="OutputStartException">The file cannot be created.</exception>
-    protected void OpenFirst()
+    /// <summary>
+    /// Called once, when the output first runs, before its first file is opened (complete what an
+    /// earlier run left, learn the existing files). A failure is logged and the output goes on.
+    /// </summary>
+    /// <exception cref="IOException">Reported as a failure.</exception>
+    protected virtual void OnStart()
     {
+    }
+
+    /// <summary>Runs <see cref="OnStart"/> and opens the first file, once.</summary>
+    private void EnsureStarted()
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        _started = true;
         try
         {
-            _writer = OpenFile(Time.GetUtcNow());
+            OnStart();
         }
         catch (Exception ex) when (IsFileError(ex))
         {
-            throw new OutputStartException($"{Context.DisplayName}: cannot create the output file: {ex.Message}", ex);
+            ReportFailure("cannot prepare the output directory", ex);
         }
+
+        TryOpen(Time.GetUtcNow());
     }
 
     /// <summary>Opens a new file; null (failure logged) when it cannot be created.</summary>

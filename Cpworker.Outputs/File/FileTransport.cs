@@ -9,7 +9,8 @@ namespace Cpworker.Outputs.File;
 /// The <c>file</c> output's transport: one pcap file at <see cref="FileSettings.Name"/>. A file
 /// already there is renamed to <c>&lt;name&gt;.&lt;yyyyMMdd-HHmmss&gt;</c> (local time, <c>_1</c>,
 /// <c>_2</c> … when that is taken too) before a new one is created: nothing is ever truncated.
-/// After a write failure the next buffer starts a new file the same way.
+/// After a write failure the next buffer starts a new file the same way. The file is created when
+/// the output first runs, not when it is built.
 /// </summary>
 /// <remarks>Called from one thread at a time, as every <see cref="OutputTransport"/>.</remarks>
 internal sealed class FileTransport : PcapFileTransport
@@ -19,29 +20,31 @@ internal sealed class FileTransport : PcapFileTransport
 
     private readonly string _path;
 
-    /// <summary>False for the first file: a missing directory at start is a configuration problem, later it is recreated.</summary>
-    private bool _createDirectories;
-
-    /// <summary>Creates the transport and its first file.</summary>
-    /// <exception cref="OutputStartException">The file cannot be created (missing directory, permission …).</exception>
+    /// <summary>Creates the transport; the file is created when the output first runs.</summary>
+    /// <exception cref="OutputStartException">The file's directory does not exist, or the name is a directory.</exception>
     public FileTransport(FileSettings settings, OutputContext context)
         : base(context, settings.TimestampPrecision == TimestampPrecision.Nano)
     {
         _path = settings.Name;
-        OpenFirst();
-        _createDirectories = true;
+        string? directory = Path.GetDirectoryName(_path);
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        {
+            throw new OutputStartException($"{context.DisplayName}: the directory {directory} of {_path} does not exist");
+        }
+
+        if (Directory.Exists(_path))
+        {
+            throw new OutputStartException($"{context.DisplayName}: {_path} is a directory, not a file name");
+        }
     }
 
     /// <inheritdoc/>
     protected override PcapFileWriter OpenFile(DateTimeOffset nameTime)
     {
-        if (_createDirectories)
+        string? directory = Path.GetDirectoryName(_path);
+        if (!string.IsNullOrEmpty(directory))
         {
-            string? directory = Path.GetDirectoryName(_path);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
+            Directory.CreateDirectory(directory); // removed while running: recreate it
         }
 
         if (System.IO.File.Exists(_path))

@@ -35,11 +35,8 @@ internal sealed class RotatingFileTransport : PcapFileTransport
     /// <summary>Start of the rotation period of the current (or last) file.</summary>
     private long _period;
 
-    /// <summary>
-    /// Creates the transport: completes <c>.part</c> files an unclean stop left under
-    /// <c>file_root</c>, learns the complete files there (for <c>max_files</c>) and opens the first file.
-    /// </summary>
-    /// <exception cref="OutputStartException"><c>file_root</c> is missing or unusable.</exception>
+    /// <summary>Creates the transport; nothing under <c>file_root</c> is touched until the output first runs.</summary>
+    /// <exception cref="OutputStartException"><c>file_root</c> does not exist.</exception>
     public RotatingFileTransport(RotatingFileSettings settings, OutputContext context, RotationSchedule schedule)
         : base(context, nanosecond: false)
     {
@@ -50,20 +47,6 @@ internal sealed class RotatingFileTransport : PcapFileTransport
         {
             throw new OutputStartException($"{context.DisplayName}: file_root {_fileRoot} does not exist");
         }
-
-        try
-        {
-            CompleteLeftovers();
-            _retention.Scan();
-        }
-        catch (Exception ex) when (IsFileError(ex))
-        {
-            throw new OutputStartException($"{context.DisplayName}: cannot read file_root {_fileRoot}: {ex.Message}", ex);
-        }
-
-        _period = _schedule.CurrentPeriodStart();
-        OpenFirst();
-        Prune();
     }
 
     /// <summary>Complete files tracked for <c>max_files</c>, oldest first; for tests.</summary>
@@ -72,6 +55,7 @@ internal sealed class RotatingFileTransport : PcapFileTransport
     /// <inheritdoc/>
     public override void OnTick()
     {
+        base.OnTick();
         if (!_schedule.Rotates || IsClosed)
         {
             return;
@@ -82,6 +66,15 @@ internal sealed class RotatingFileTransport : PcapFileTransport
         {
             Rotate(period);
         }
+    }
+
+    /// <summary>Completes the <c>.part</c> files an unclean stop left and learns the complete files (for <c>max_files</c>).</summary>
+    protected override void OnStart()
+    {
+        _period = _schedule.CurrentPeriodStart();
+        CompleteLeftovers();
+        _retention.Scan();
+        Prune();
     }
 
     /// <inheritdoc/>

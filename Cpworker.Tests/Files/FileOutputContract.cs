@@ -132,6 +132,7 @@ public abstract class FileOutputContract
         using (FileOutputHarness h = Create(path, ManualClock.AtLocal(Start, Offset)))
         {
             Assert.That(h.Logger.Count(LogLevel.Information, $"renamed the existing {path} to {path}.20240305-060708_1"), Is.EqualTo(1), h.Logger.ToString());
+            Assert.That(new FileInfo(path).Length, Is.EqualTo(24), "the new file exists from the start");
             h.Process(new TestPacket(TestFrames.FrameA, 5));
             h.Close();
         }
@@ -139,6 +140,25 @@ public abstract class FileOutputContract
         Assert.That(File.ReadAllBytes(path + ".20240305-060708_1"), Is.EqualTo(old));
         Assert.That(File.ReadAllBytes(path + ".20240305-060708"), Is.EqualTo(older));
         Assert.That(PcapFileReader.Read(path).Records, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void An_output_that_never_runs_touches_nothing_and_one_that_runs_briefly_leaves_its_file()
+    {
+        string path = Path.Combine(_dir, "out.pcap");
+        byte[] old = [1, 2, 3];
+        File.WriteAllBytes(path, old);
+        Create(path, ManualClock.AtLocal(Start, Offset), start: false).Abandon(); // a task start that failed later
+        Assert.That(Directory.GetFiles(_dir), Is.EqualTo(new[] { path }));
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(old));
+
+        using (FileOutputHarness h = Create(path, ManualClock.AtLocal(Start, Offset), start: false))
+        {
+            h.Close(); // stopped before its first tick
+        }
+
+        Assert.That(File.ReadAllBytes(path + ".20240305-060708"), Is.EqualTo(old));
+        Assert.That(PcapFileReader.Read(path).Records, Is.Empty);
     }
 
     [Test]
@@ -286,7 +306,7 @@ public abstract class FileOutputContract
     {
         string path = Path.Combine(_dir, "missing", "out.pcap");
         var ex = Assert.Throws<OutputStartException>(() => Create(path, ManualClock.AtLocal(Start, Offset)));
-        Assert.That(ex!.Message, Does.Contain("task-0/file-0: cannot create the output file").And.Contain(path));
+        Assert.That(ex!.Message, Is.EqualTo($"task-0/file-0: the directory {Path.GetDirectoryName(path)} of {path} does not exist"));
     }
 
     /// <summary>Lets the encoder hand over its buffer (it is due after half a second) and waits until it is written.</summary>
@@ -297,6 +317,6 @@ public abstract class FileOutputContract
         h.Sync();
     }
 
-    private FileOutputHarness Create(string path, ManualClock clock, int slice = 0, int captureSnaplen = 262144, TimestampPrecision precision = TimestampPrecision.Micro) =>
-        new(Kind, new FileOutputType(), new FileSettings { Name = path, TimestampPrecision = precision }, clock, slice, captureSnaplen);
+    private FileOutputHarness Create(string path, ManualClock clock, int slice = 0, int captureSnaplen = 262144, TimestampPrecision precision = TimestampPrecision.Micro, bool start = true) =>
+        new(Kind, new FileOutputType(), new FileSettings { Name = path, TimestampPrecision = precision }, clock, slice, captureSnaplen, start);
 }

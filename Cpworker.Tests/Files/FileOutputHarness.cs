@@ -32,8 +32,14 @@ internal sealed class FileOutputHarness : IDisposable
     private Exception? _senderError;
     private bool _closed;
 
-    /// <summary>Creates the output with <paramref name="type"/>'s <c>Create</c> and wires it.</summary>
-    public FileOutputHarness(LaneKind kind, OutputType type, OutputSettings settings, TimeProvider clock, int slice = 0, int captureSnaplen = 262144)
+    /// <summary>Set when the test stops the output as a failed task start would: no Close.</summary>
+    private volatile bool _abandoned;
+
+    /// <summary>
+    /// Creates the output with <paramref name="type"/>'s <c>Create</c> and wires it; with
+    /// <paramref name="start"/> the transport gets its first tick at once, as a started task's does.
+    /// </summary>
+    public FileOutputHarness(LaneKind kind, OutputType type, OutputSettings settings, TimeProvider clock, int slice = 0, int captureSnaplen = 262144, bool start = true)
     {
         Context = new OutputContext
         {
@@ -57,6 +63,11 @@ internal sealed class FileOutputHarness : IDisposable
             Parts.Encoder.Attach(_lane);
             _sender = new Thread(SenderLoop) { IsBackground = true, Name = "test-sender" };
             _sender.Start();
+        }
+
+        if (start)
+        {
+            TickTransport();
         }
     }
 
@@ -138,6 +149,21 @@ internal sealed class FileOutputHarness : IDisposable
         ThrowSenderError();
     }
 
+    /// <summary>Ends the output as a task that failed to start does: the transport is disposed, never closed.</summary>
+    public void Abandon()
+    {
+        _closed = true;
+        _abandoned = true;
+        if (_lane is not null)
+        {
+            _lane.Complete();
+            Assert.That(_sender!.Join(TimeSpan.FromSeconds(20)), Is.True, "the sender thread did not finish");
+        }
+
+        Parts.Transport.Dispose();
+        _lane?.Dispose();
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
@@ -194,7 +220,10 @@ internal sealed class FileOutputHarness : IDisposable
                 }
             }
 
-            Parts.Transport.Close();
+            if (!_abandoned)
+            {
+                Parts.Transport.Close();
+            }
         }
         catch (Exception ex)
         {

@@ -281,6 +281,16 @@ public abstract class RotatingFileOutputContract
     }
 
     [Test]
+    public void An_output_that_never_runs_touches_nothing()
+    {
+        string dir = Path.Combine(_root, "2024050608");
+        Directory.CreateDirectory(dir);
+        File.WriteAllBytes(Path.Combine(dir, "pktminerg_dump_20240506080000.pcap.part"), new PcapBuilder().ToArray());
+        Create(ManualClock.AtLocal(new DateTime(2024, 5, 6, 9, 0, 0), Offset), interval: 60, start: false).Abandon();
+        Assert.That(Directory.GetFileSystemEntries(_root, "*", SearchOption.AllDirectories), Is.EqualTo(new[] { dir, Path.Combine(dir, "pktminerg_dump_20240506080000.pcap.part") }));
+    }
+
+    [Test]
     public void A_missing_file_root_fails_the_start_with_a_clear_message()
     {
         string missing = Path.Combine(_root, "missing");
@@ -300,6 +310,6 @@ public abstract class RotatingFileOutputContract
 
     private string Complete(string hour, string name) => Path.Combine(_root, hour, name);
 
-    private FileOutputHarness Create(ManualClock clock, int interval, int maxFiles = 0) =>
-        new(Kind, new RotatingFileOutputType(), new RotatingFileSettings { FileRoot = _root, MaxFileIntervalSeconds = interval, MaxFiles = maxFiles }, clock);
+    private FileOutputHarness Create(ManualClock clock, int interval, int maxFiles = 0, bool start = true) =>
+        new(Kind, new RotatingFileOutputType(), new RotatingFileSettings { FileRoot = _root, MaxFileIntervalSeconds = interval, MaxFiles = maxFiles }, clock, start: start);
 }
