@@ -62,9 +62,6 @@ internal abstract class PcapFileTransport : OutputTransport
     /// <summary>The 24 bytes every file starts with.</summary>
     protected byte[] GlobalHeader { get; }
 
-    /// <summary>The file being written, if any.</summary>
-    protected PcapFileWriter? Writer => _writer;
-
     /// <summary>True once <see cref="Close"/> has run.</summary>
     protected bool IsClosed => _closed;
 

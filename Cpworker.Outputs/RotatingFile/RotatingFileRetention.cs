@@ -21,9 +21,6 @@ internal sealed class RotatingFileRetention
         _maxFiles = maxFiles;
     }
 
-    /// <summary>Complete files known, oldest first; for tests and logs.</summary>
-    public IReadOnlyList<string> Files => _files.ConvertAll(e => e.Path);
-
     /// <summary>Adds the complete files already under <c>file_root</c> (left by earlier runs).</summary>
     public void Scan()
     {

@@ -49,9 +49,6 @@ internal sealed class RotatingFileTransport : PcapFileTransport
         }
     }
 
-    /// <summary>Complete files tracked for <c>max_files</c>, oldest first; for tests.</summary>
-    internal IReadOnlyList<string> RetainedFiles => _retention.Files;
-
     /// <inheritdoc/>
     public override void OnTick()
     {

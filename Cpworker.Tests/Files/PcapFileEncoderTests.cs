@@ -48,7 +48,7 @@ public sealed class PcapFileEncoderTests
     }
 
     [Test]
-    public void Flush_hands_over_what_is_held_and_returns_an_unused_buffer()
+    public void Flush_hands_over_what_is_held_and_no_record_exceeds_the_snaplen()
     {
         var clock = new ManualClock(DateTimeOffset.UnixEpoch.AddYears(50));
         var lane = new RecordingLane(buffers: 1, bytes: 1 << 20);

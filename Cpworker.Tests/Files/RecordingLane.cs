@@ -19,12 +19,6 @@ internal sealed class RecordingLane : ISendLane
     /// <summary>Submitted buffers, in order: (bytes, packets, packet bytes, first record timestamp).</summary>
     public List<(byte[] Bytes, int Packets, long PacketBytes, long FirstRecordTimestamp)> Submitted { get; } = [];
 
-    /// <summary>Buffers given back unused.</summary>
-    public int Returned { get; private set; }
-
-    /// <summary>Buffers not rented.</summary>
-    public int FreeCount => _free.Count;
-
     /// <inheritdoc/>
     public SendBuffer? TryRent() => _free.TryDequeue(out SendBuffer? b) ? b : null;
 
@@ -36,14 +30,6 @@ internal sealed class RecordingLane : ISendLane
 
     /// <inheritdoc/>
     public void Return(SendBuffer buffer)
-    {
-        Returned++;
-        buffer.Reset();
-        _free.Enqueue(buffer);
-    }
-
-    /// <summary>Gives a submitted buffer back, as a transport does once it has written it.</summary>
-    public void Recycle(SendBuffer buffer)
     {
         buffer.Reset();
         _free.Enqueue(buffer);
