@@ -19,6 +19,9 @@ internal sealed class FileOutputType : OutputType
         ((FileSettings)settings).CheckHost(sectionPath, diagnostics);
 
     /// <inheritdoc/>
+    public override string Describe(OutputSettings settings) => $"pcap file {((FileSettings)settings).Name}";
+
+    /// <inheritdoc/>
     public override OutputParts Create(OutputSettings settings, OutputContext context)
     {
         var file = (FileSettings)settings;

@@ -19,6 +19,15 @@ internal sealed class RotatingFileOutputType : OutputType
         ((RotatingFileSettings)settings).CheckHost(sectionPath, diagnostics);
 
     /// <inheritdoc/>
+    public override string Describe(OutputSettings settings)
+    {
+        var s = (RotatingFileSettings)settings;
+        string every = s.MaxFileIntervalSeconds == 0 ? "one file, never rotated" : $"a new file every {s.MaxFileIntervalSeconds} s";
+        string keep = s.MaxFiles > 0 ? $", keeping the newest {s.MaxFiles}" : "";
+        return $"pcap files {Path.Combine(s.FileRoot, "<yyyyMMddHH>", "pktminerg_dump_<yyyyMMddHHmmss>.pcap")} ({every}{keep})";
+    }
+
+    /// <inheritdoc/>
     public override OutputParts Create(OutputSettings settings, OutputContext context)
     {
         var rotating = (RotatingFileSettings)settings;

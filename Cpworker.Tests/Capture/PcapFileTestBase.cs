@@ -1,3 +1,4 @@
+using Cpworker.Tests.Support;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Packets;

@@ -1,3 +1,4 @@
+using Cpworker.Tests.Support;
 using System.Collections.Concurrent;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
@@ -72,7 +73,7 @@ internal sealed class FileOutputHarness : IDisposable
     }
 
     /// <summary>What the output logged.</summary>
-    public TestLogger Logger { get; } = new();
+    public ListLogger Logger { get; } = new();
 
     /// <summary>The output's counters.</summary>
     public OutputCounters Counters { get; } = new();

@@ -1,3 +1,4 @@
+using Cpworker.Tests.Support;
 using Cpworker.Outputs.RotatingFile;
 
 namespace Cpworker.Tests.Files;

@@ -1,4 +1,4 @@
-namespace Cpworker.Tests.Files;
+namespace Cpworker.Tests.Support;
 
 /// <summary>
 /// A clock the test moves by hand: wall time (in a chosen time zone) and monotonic timestamps
@@ -12,6 +12,12 @@ internal sealed class ManualClock : TimeProvider
 
     /// <summary>Monotonic ticks (100 ns); starts far from 0, as a real clock does.</summary>
     private long _timestamp = 1_000_000_000;
+
+    /// <summary>Starts the clock at an arbitrary fixed instant, in UTC.</summary>
+    public ManualClock()
+        : this(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    {
+    }
 
     /// <summary>Starts the clock at <paramref name="utcNow"/> in <paramref name="zone"/> (UTC when null).</summary>
     public ManualClock(DateTimeOffset utcNow, TimeZoneInfo? zone = null)
