@@ -7,10 +7,23 @@ namespace Cpworker.Engine.Packets;
 /// A fixed set of <see cref="PacketBatch"/>es, allocated once at start. Renting never allocates:
 /// an empty pool answers null and the caller drops (and counts) or waits.
 /// </summary>
+/// <remarks>
+/// The free batches are a stack: the batch rented next is the one returned last, still in the
+/// CPU's cache, and batches deeper in the stack are touched only when that many are in flight at
+/// once. A pool of 256 MiB whose consumer keeps up thus keeps a few batches resident instead of
+/// cycling page faults and cache misses through all of its memory. One short lock per rented or
+/// returned batch (hundreds of packets) is all the synchronisation; nothing is taken per packet.
+/// </remarks>
 internal sealed class PacketBatchPool : IDisposable
 {
-    /// <summary>Free batches.</summary>
-    private readonly BoundedQueue<PacketBatch> _free;
+    /// <summary>Free batches: <c>_free[0.._count)</c>, the most recently returned on top.</summary>
+    private readonly PacketBatch[] _free;
+
+    /// <summary>Guards <see cref="_free"/> and <see cref="_count"/>.</summary>
+    private readonly Lock _lock = new();
+
+    /// <summary>Number of free batches.</summary>
+    private int _count;
 
     /// <summary>Woken when a batch comes back, for a renter waiting on an empty pool.</summary>
     private readonly ParkingSignal _returned = new();
@@ -19,13 +32,13 @@ internal sealed class PacketBatchPool : IDisposable
     public PacketBatchPool(int batchCount, int batchBytes, int maxPacketsPerBatch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchCount, 1);
-        _free = new BoundedQueue<PacketBatch>(batchCount);
+        _free = new PacketBatch[batchCount];
         for (int i = 0; i < batchCount; i++)
         {
-            var batch = new PacketBatch(batchBytes, maxPacketsPerBatch) { InPool = true };
-            _free.TryEnqueue(batch);
+            _free[i] = new PacketBatch(batchBytes, maxPacketsPerBatch) { InPool = true };
         }
 
+        _count = batchCount;
         Capacity = batchCount;
         BatchBytes = batchBytes;
     }
@@ -37,14 +50,21 @@ internal sealed class PacketBatchPool : IDisposable
     public int BatchBytes { get; }
 
     /// <summary>Batches currently in the pool (all of them when nothing is in flight).</summary>
-    public int Available => _free.Count;
+    public int Available => Volatile.Read(ref _count);
 
     /// <summary>Takes an empty batch; null when the pool is empty. The caller owns the batch until it hands it on or returns it.</summary>
     public PacketBatch? TryRent()
     {
-        if (!_free.TryDequeue(out PacketBatch? batch))
+        PacketBatch batch;
+        lock (_lock)
         {
-            return null;
+            if (_count == 0)
+            {
+                return null;
+            }
+
+            batch = _free[--_count];
+            _free[_count] = null!;
         }
 
         Debug.Assert(batch.InPool, "a batch in the free list must be marked as pooled");
@@ -106,8 +126,12 @@ internal sealed class PacketBatchPool : IDisposable
     {
         Debug.Assert(!batch.InPool, "batch returned twice");
         batch.InPool = true;
-        bool queued = _free.TryEnqueue(batch);
-        Debug.Assert(queued, "more batches returned than the pool owns");
+        lock (_lock)
+        {
+            Debug.Assert(_count < _free.Length, "more batches returned than the pool owns");
+            _free[_count++] = batch;
+        }
+
         _returned.Wake();
     }
 
