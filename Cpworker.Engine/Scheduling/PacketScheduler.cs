@@ -22,6 +22,9 @@ internal abstract class PacketScheduler
     private volatile bool _stopRequested;
     private volatile bool _aborted;
 
+    /// <summary>Times the run and logs its figures and final counters at DEBUG when it ends.</summary>
+    private readonly RunMeter _meter = new();
+
     /// <summary>Wakes threads that idle (a replay after its end) when a stop is requested.</summary>
     protected ManualResetEventSlim StopSignal { get; } = new(false);
 
@@ -108,13 +111,18 @@ internal abstract class PacketScheduler
     }
 
     /// <summary>Marks the task running.</summary>
-    protected void SignalStarted() => _started.TrySetResult();
+    protected void SignalStarted()
+    {
+        _meter.Start(Graph.CaptureCounters);
+        _started.TrySetResult();
+    }
 
     /// <summary>Ends the task: faulted with <paramref name="error"/> when given.</summary>
     protected void SignalCompleted(Exception? error)
     {
         if (error is null)
         {
+            _meter.Finish(Graph);
             _started.TrySetException(new InvalidOperationException("the task stopped before it started"));
             _completion.TrySetResult();
         }
