@@ -1,8 +1,18 @@
 using BenchmarkDotNet.Running;
+using Cpworker.Benchmarks.Compare;
 
 namespace Cpworker.Benchmarks;
 
 internal static class Program
 {
-    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    private static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "compare")
+        {
+            return CompareCommand.Run(args[1..], Console.Out);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }
