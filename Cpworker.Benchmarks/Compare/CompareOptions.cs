@@ -53,6 +53,9 @@ internal sealed record CompareOptions
     /// <summary>Live mode: the capture buffers (<c>libpcap.buffer_size_mb</c>) to try.</summary>
     public IReadOnlyList<int> LiveBuffersMb { get; init; } = [8, 256];
 
+    /// <summary>Live mode: the output the daemon feeds (<c>null</c> or <c>file</c>).</summary>
+    public string LiveOutput { get; init; } = "null";
+
     /// <summary>Live mode: the packet rates tried below tcpreplay's top speed.</summary>
     public IReadOnlyList<int> LiveRates { get; init; } = [];
 
@@ -83,6 +86,7 @@ internal sealed record CompareOptions
           --live                live capture: tcpreplay into a veth pair in a test namespace
           --live-buffers LIST   capture buffers in MB for --live (default 8,256)
           --live-rates LIST     packet rates for --live (default: steps below the top speed)
+          --live-output O       null (default) or file, for --live
         """;
 
     /// <summary>Parses the arguments after <c>compare</c>; throws <see cref="ArgumentException"/> naming a bad one.</summary>
@@ -117,6 +121,7 @@ internal sealed record CompareOptions
                 case "--live": o = o with { Live = true }; break;
                 case "--live-buffers": o = o with { LiveBuffersMb = Ints(a, Value()) }; break;
                 case "--live-rates": o = o with { LiveRates = Ints(a, Value()) }; break;
+                case "--live-output": o = o with { LiveOutput = List(a, Value(), ["null", "file"])[0] }; break;
                 case "-h" or "--help": o = o with { Help = true }; break;
                 default: throw new ArgumentException($"unknown option {a}");
             }

@@ -46,7 +46,13 @@ internal sealed partial class DaemonRunner
             return result with { Error = $"daemon exited {(p.ExitCode is null ? "(killed at the deadline)" : p.ExitCode)}: {Tail(p)}" };
         }
 
-        foreach (string line in p.Lines)
+        return ParseFinished(p.Lines, result) ?? result with { Error = $"no \"run finished\" line in the daemon's log: {Tail(p)}" };
+    }
+
+    /// <summary>The figures of the daemon's <c>run finished</c> line in <paramref name="lines"/>, added to <paramref name="result"/>; null without one.</summary>
+    internal static RunResult? ParseFinished(IEnumerable<string> lines, RunResult result)
+    {
+        foreach (string line in lines)
         {
             Match m = FinishedLine().Match(line);
             if (m.Success)
@@ -55,14 +61,14 @@ internal sealed partial class DaemonRunner
             }
         }
 
-        return result with { Error = $"no \"run finished\" line in the daemon's log: {Tail(p)}" };
+        return null;
     }
 
     /// <summary>How to start the daemon: an executable as it is, a .dll through <c>dotnet</c>.</summary>
     internal static (string File, string[] Prefix) DaemonCommand(string daemon) =>
         daemon.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ("dotnet", [daemon]) : (daemon, []);
 
-    private RunResult Parse(Match m, RunResult r)
+    private static RunResult Parse(Match m, RunResult r)
     {
         long L(string g) => long.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture);
         double D(string g) => double.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture);

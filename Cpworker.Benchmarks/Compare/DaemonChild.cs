@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Cpworker.Benchmarks.Compare;
+
+/// <summary>The daemon running in the background: wait for a log line, signal it, collect its log.</summary>
+internal sealed partial class DaemonChild : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = new();
+
+    private DaemonChild(Process process)
+    {
+        _process = process;
+        _process.ErrorDataReceived += (_, e) => Add(e.Data);
+        _process.OutputDataReceived += (_, e) => Add(e.Data);
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+    }
+
+    /// <summary>Every line so far.</summary>
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return _lines.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>cpworker run -c CONFIG</c>.</summary>
+    public static DaemonChild Start(string daemon, string config)
+    {
+        (string file, string[] prefix) = DaemonRunner.DaemonCommand(daemon);
+        var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string a in prefix.Concat(["run", "-c", config]))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return new DaemonChild(Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}"));
+    }
+
+    /// <summary>Waits until a line containing <paramref name="text"/> appears; false on timeout or exit.</summary>
+    public bool WaitForLine(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (Lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+
+            if (_process.HasExited)
+            {
+                return false;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        return false;
+    }
+
+    /// <summary>SIGTERM, then waits for the exit; the exit code, or null when it did not exit in time.</summary>
+    public int? Stop(TimeSpan timeout)
+    {
+        Kill(_process.Id, 15);
+        if (!_process.WaitForExit(timeout))
+        {
+            return null;
+        }
+
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+
+        _process.Dispose();
+    }
+
+    private void Add(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_lines)
+            {
+                _lines.Add(line);
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+}
