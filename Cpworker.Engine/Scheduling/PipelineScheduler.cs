@@ -63,7 +63,7 @@ internal sealed class PipelineScheduler : PacketScheduler
             int batches = (int)Math.Clamp(inFlight / Graph.BatchBytes, 2, 1 << 20);
             Pool = new PacketBatchPool(batches, Graph.BatchBytes, TaskGraph.MaxPacketsPerBatch);
             _toEncap = new BoundedQueue<PacketBatch>(batches);
-            _lanes = new QueuedSendLane[Graph.Outputs.Count];
+            _lanes = new QueuedSendLane[Graph.Outputs.Length];
             for (int i = 0; i < _lanes.Length; i++)
             {
                 OutputParts p = Graph.Outputs[i].Parts;

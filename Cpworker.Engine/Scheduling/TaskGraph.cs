@@ -44,7 +44,7 @@ internal sealed class TaskGraph : IDisposable
         Config = config;
         Source = source;
         _createClassifier = createClassifier;
-        Outputs = outputs;
+        Outputs = [.. outputs];
         Logger = logger;
         Time = time;
     }
@@ -59,7 +59,8 @@ internal sealed class TaskGraph : IDisposable
     public ClassifyStage? Classify { get; private set; }
 
     /// <summary>One stage per output, in config order.</summary>
-    public IReadOnlyList<OutputStage> Outputs { get; }
+    /// <remarks>An array: the packet threads walk it for every batch, and <c>foreach</c> over an interface would allocate an enumerator each time.</remarks>
+    public OutputStage[] Outputs { get; }
 
     /// <summary>Capture counters, written by the capture thread; they outlive the graph when the task restarts.</summary>
     public CaptureCounters CaptureCounters { get; }
