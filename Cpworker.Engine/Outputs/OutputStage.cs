@@ -58,7 +58,8 @@ internal sealed class OutputStage
                 }
 
                 ReadOnlySpan<byte> frame = batch.Frame(i);
-                int length = _encoder.SliceLength(frame, _slice);
+                // slice 0 keeps every byte, whatever the output (SliceLength's contract): no virtual call per packet.
+                int length = _slice == 0 ? frame.Length : _encoder.SliceLength(frame, _slice);
                 if (d.Direction == PacketDirection.Unknown)
                 {
                     _counters.DirectionDropPackets++;

@@ -121,6 +121,7 @@ internal sealed unsafe class PacketBatch
     }
 
     /// <summary>Describes a frame that already lies inside the used part of the data block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool AddInPlace(int offset, int captureLength, int originalLength, long timestampNanos)
     {
         Debug.Assert(offset >= 0 && offset + captureLength <= BytesUsed);

@@ -21,7 +21,16 @@ internal sealed class PipelineScheduler : PacketScheduler
     /// </summary>
     internal const long ReplayInFlightBytes = 16 << 20;
 
+    /// <summary>Batches queued in a burst before the encapsulation thread is woken.</summary>
+    private const int BurstWakeDepth = 4;
+
+    /// <summary>Room a source keeps for one more frame beyond its length (a replay's record header).</summary>
+    private const int MaxRecordOverhead = 16;
+
     private readonly long _bufferBytes;
+
+    /// <summary>Queue depth at which a burst wakes the encapsulation thread: <see cref="BurstWakeDepth"/>, less for a tiny pool.</summary>
+    private int _wakeDepth = 1;
 
     /// <summary>Filled batches on their way to the encapsulation thread.</summary>
     private BoundedQueue<PacketBatch>? _toEncap;
@@ -63,6 +72,7 @@ internal sealed class PipelineScheduler : PacketScheduler
             int batches = (int)Math.Clamp(inFlight / Graph.BatchBytes, 2, 1 << 20);
             Pool = new PacketBatchPool(batches, Graph.BatchBytes, TaskGraph.MaxPacketsPerBatch);
             _toEncap = new BoundedQueue<PacketBatch>(batches);
+            _wakeDepth = Math.Clamp(batches / 2, 1, BurstWakeDepth);
             _lanes = new QueuedSendLane[Graph.Outputs.Length];
             for (int i = 0; i < _lanes.Length; i++)
             {
@@ -122,16 +132,23 @@ internal sealed class PipelineScheduler : PacketScheduler
             }
             else
             {
-                batch ??= Pool!.Rent(PollTimeoutMs);
+                batch ??= RentBatch();
                 if (batch is not null)
                 {
                     SourceStatus status = source.Fill(batch, PollTimeoutMs);
+                    bool more = status == SourceStatus.Active && IsFull(batch);
                     if (batch.Count > 0)
                     {
                         Graph.CountCaptured(batch);
                         _toEncap!.TryEnqueue(batch); // holds every batch of the pool: never full
-                        _batchArrived.Wake();
                         batch = null;
+                    }
+
+                    // In a burst (the source filled the batch: more is waiting) the encapsulation
+                    // thread is woken once per few batches; otherwise at once, so latency stays low.
+                    if (!more || _toEncap!.Count >= _wakeDepth)
+                    {
+                        _batchArrived.Wake();
                     }
 
                     if (status == SourceStatus.EndOfInput)
@@ -153,6 +170,23 @@ internal sealed class PipelineScheduler : PacketScheduler
         Graph.PollKernelStats();
         return batch;
     }
+
+    /// <summary>A free batch; when there is none, the encapsulation thread is woken to drain the queue before the capture waits.</summary>
+    private PacketBatch? RentBatch()
+    {
+        PacketBatch? batch = Pool!.TryRent();
+        if (batch is null)
+        {
+            _batchArrived.Wake();
+            batch = Pool.Rent(PollTimeoutMs);
+        }
+
+        return batch;
+    }
+
+    /// <summary>True when the source stopped filling <paramref name="batch"/> for lack of room, not of packets.</summary>
+    private bool IsFull(PacketBatch batch) =>
+        batch.IsFull || batch.DataCapacity - batch.BytesUsed < Graph.Source.MaxFrameLength + MaxRecordOverhead;
 
     private void Encapsulate()
     {
