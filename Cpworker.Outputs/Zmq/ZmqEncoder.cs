@@ -36,9 +36,19 @@ internal sealed class ZmqEncoder : OutputEncoder
     /// <summary>Records in <see cref="_buffer"/>.</summary>
     private int _records;
 
-    /// <summary>Creates the encoder; <paramref name="uuid"/> is the 16 bytes of the batch header.</summary>
-    public ZmqEncoder(uint serviceTag, ReadOnlySpan<byte> uuid, int heartbeatMs, TimeProvider time, OutputCounters.PacketSide counters)
+    /// <summary>Largest batch; <see cref="ZmqFormat.MaxMessageBytes"/> except in tests of the record-count rule.</summary>
+    private readonly int _maxMessageBytes;
+
+    /// <summary>
+    /// Creates the encoder; <paramref name="uuid"/> is the 16 bytes of the batch header. The lane's
+    /// buffers must hold <paramref name="maxMessageBytes"/> bytes. With 1 MiB the size rule always
+    /// flushes first (the smallest record is 36 bytes, so at most 29 126 fit); a larger limit lets
+    /// tests reach the 65 535-record rule.
+    /// </summary>
+    public ZmqEncoder(
+        uint serviceTag, ReadOnlySpan<byte> uuid, int heartbeatMs, TimeProvider time, OutputCounters.PacketSide counters, int maxMessageBytes = ZmqFormat.MaxMessageBytes)
     {
+        _maxMessageBytes = maxMessageBytes;
         if (uuid.Length != 16)
         {
             throw new ArgumentException("the probe UUID must be 16 bytes", nameof(uuid));
@@ -136,7 +146,7 @@ internal sealed class ZmqEncoder : OutputEncoder
     /// </summary>
     private Span<byte> Reserve(int length)
     {
-        if (_buffer is { } current && current.Length + length > ZmqFormat.MaxMessageBytes)
+        if (_buffer is { } current && current.Length + length > _maxMessageBytes)
         {
             Submit();
         }

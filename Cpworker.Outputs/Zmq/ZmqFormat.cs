@@ -111,6 +111,17 @@ internal static class ZmqFormat
     public static int WriteRecord(
         Span<byte> destination, ReadOnlySpan<byte> frame, int originalLength, long timestampNanos, PacketDirection direction, uint serviceTag)
     {
+        int length = WriteRecord(destination, frame, originalLength, Seconds(timestampNanos), Microseconds(timestampNanos), direction, serviceTag);
+        return length;
+    }
+
+    /// <summary>
+    /// <see cref="WriteRecord(Span{byte}, ReadOnlySpan{byte}, int, long, PacketDirection, uint)"/> with the
+    /// header's time fields given as they are written (the wire.md vectors use values no clock produces).
+    /// </summary>
+    public static int WriteRecord(
+        Span<byte> destination, ReadOnlySpan<byte> frame, int originalLength, uint seconds, uint microseconds, PacketDirection direction, uint serviceTag)
+    {
         int l2 = L2Length(frame);
         int caplen = Math.Min(frame.Length, MaxCaplen);
         if (l2 < 0 || l2 > caplen)
@@ -120,7 +131,7 @@ internal static class ZmqFormat
 
         int dataLength = caplen + TagLength;
         Span<byte> d = destination[..(RecordHeaderLength + dataLength)];
-        WriteRecordHeader(d, timestampNanos, dataLength, (uint)originalLength + TagLength);
+        WriteRecordHeader(d, seconds, microseconds, dataLength, (uint)originalLength + TagLength);
         Span<byte> f = d[RecordHeaderLength..];
         frame[..(l2 - 2)].CopyTo(f);
         BinaryPrimitives.WriteUInt16BigEndian(f[(l2 - 2)..], EtherTypeMpls);
@@ -133,17 +144,21 @@ internal static class ZmqFormat
     public static int WriteHeartbeat(Span<byte> destination, long unixNanos)
     {
         Span<byte> d = destination[..HeartbeatRecordLength];
-        WriteRecordHeader(d, unixNanos, HeartbeatFrameLength, HeartbeatFrameLength);
+        WriteRecordHeader(d, Seconds(unixNanos), Microseconds(unixNanos), HeartbeatFrameLength, HeartbeatFrameLength);
         d.Slice(RecordHeaderLength, 12).Clear();
         BinaryPrimitives.WriteUInt16BigEndian(d[(RecordHeaderLength + 12)..], 0xFFFF);
         return HeartbeatRecordLength;
     }
 
-    private static void WriteRecordHeader(Span<byte> d, long timestampNanos, int dataLength, uint wireLength)
+    private static uint Seconds(long nanos) => (uint)(nanos / 1_000_000_000);
+
+    private static uint Microseconds(long nanos) => (uint)(nanos % 1_000_000_000 / 1000);
+
+    private static void WriteRecordHeader(Span<byte> d, uint seconds, uint microseconds, int dataLength, uint wireLength)
     {
         BinaryPrimitives.WriteUInt16BigEndian(d, (ushort)dataLength);
-        BinaryPrimitives.WriteUInt32BigEndian(d[2..], (uint)(timestampNanos / 1_000_000_000));
-        BinaryPrimitives.WriteUInt32BigEndian(d[6..], (uint)(timestampNanos % 1_000_000_000 / 1000));
+        BinaryPrimitives.WriteUInt32BigEndian(d[2..], seconds);
+        BinaryPrimitives.WriteUInt32BigEndian(d[6..], microseconds);
         BinaryPrimitives.WriteUInt32BigEndian(d[10..], (uint)dataLength);
         BinaryPrimitives.WriteUInt32BigEndian(d[14..], wireLength);
     }
