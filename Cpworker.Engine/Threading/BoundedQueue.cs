@@ -109,11 +109,4 @@ internal sealed class BoundedQueue<T> where T : class
         public long Sequence;
         public T? Item;
     }
-
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
-    private struct PaddedLong
-    {
-        [FieldOffset(64)]
-        public long Value;
-    }
 }
