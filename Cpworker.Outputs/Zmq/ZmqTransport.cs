@@ -30,8 +30,13 @@ internal sealed class ZmqTransport : OutputTransport
     private readonly ILogger _logger;
     private readonly LogThrottle _errorLog;
     private readonly string _displayName;
+    /// <summary>Longest wait at <see cref="Close"/> for a connection that is not up: shutdown must stay quick.</summary>
+    private static readonly TimeSpan MaxConnectWaitAtClose = TimeSpan.FromSeconds(2);
+
     private PushSocket? _socket;
+    private ZmqConnectionMonitor? _monitor;
     private bool _closed;
+    private bool _sentAny;
 
     /// <summary>Creates the transport for <paramref name="endpoint"/> (<c>tcp://host:port</c>); nothing is opened yet.</summary>
     public ZmqTransport(string endpoint, int hwm, bool ipv6, OutputContext context, TimeSpan? linger = null)
@@ -68,6 +73,7 @@ internal sealed class ZmqTransport : OutputTransport
             {
                 buffer.Written.CopyTo(msg.Slice());
                 sent = socket.TrySend(ref msg, TimeSpan.Zero, more: false);
+                _sentAny |= sent;
                 if (!sent)
                 {
                     Report("the send queue is full (hwm reached or no receiver)", null);
@@ -95,7 +101,11 @@ internal sealed class ZmqTransport : OutputTransport
     }
 
     /// <inheritdoc/>
-    public override void OnTick() => EnsureSocket(); // connect early, before the first batch
+    public override void OnTick()
+    {
+        EnsureSocket(); // connect early, before the first batch
+        _monitor?.Poll();
+    }
 
     /// <inheritdoc/>
     public override void Close()
@@ -103,7 +113,15 @@ internal sealed class ZmqTransport : OutputTransport
         _closed = true;
         PushSocket? socket = _socket;
         _socket = null;
+        if (socket is not null && _sentAny && !_monitor!.Poll())
+        {
+            // Queued batches are lost if the connection is not up when the socket closes.
+            _monitor.WaitConnected(_linger < MaxConnectWaitAtClose ? _linger : MaxConnectWaitAtClose);
+        }
+
         socket?.Dispose(); // NetMQ's I/O thread keeps delivering queued batches for the linger time
+        _monitor?.Dispose();
+        _monitor = null;
     }
 
     /// <inheritdoc/>
@@ -127,17 +145,21 @@ internal sealed class ZmqTransport : OutputTransport
                 socket.Options.IPv4Only = false;
             }
 
+            ZmqConnectionMonitor? monitor = null;
             try
             {
+                monitor = new ZmqConnectionMonitor(socket);
                 socket.Connect(_endpoint);
             }
             catch
             {
+                monitor?.Dispose();
                 socket.Dispose();
                 throw;
             }
 
             _socket = socket;
+            _monitor = monitor;
         }
         catch (Exception ex) when (ex is NetMQException or ArgumentException or System.Net.Sockets.SocketException)
         {
