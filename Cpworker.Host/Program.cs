@@ -1,10 +1,7 @@
 namespace Cpworker.Host;
 
+/// <summary>The <c>cpworker</c> executable.</summary>
 internal static class Program
 {
-    private static int Main(string[] args)
-    {
-        Console.Error.WriteLine("cpworker: not yet wired");
-        return 1;
-    }
+    private static int Main(string[] args) => Cli.CommandLine.Run(args);
 }

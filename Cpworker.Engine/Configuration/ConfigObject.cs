@@ -101,7 +101,7 @@ internal sealed class ConfigObject
         JsonElement? v = Raw(key);
         if (v is null)
         {
-            return Missing<long>(key, required);
+            return Missing<long?>(key, required);
         }
 
         if (v.Value.ValueKind != JsonValueKind.Number || !v.Value.TryGetInt64(out long n))
@@ -130,7 +130,7 @@ internal sealed class ConfigObject
         JsonElement? v = Raw(key);
         if (v is null)
         {
-            return Missing<bool>(key, required);
+            return Missing<bool?>(key, required);
         }
 
         if (v.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)

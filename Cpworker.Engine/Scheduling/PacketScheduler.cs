@@ -44,6 +44,9 @@ internal abstract class PacketScheduler
     /// <summary>Completes when every thread of the task has ended and the outputs are closed; faults with the reason the task failed.</summary>
     public Task Completion => _completion.Task;
 
+    /// <summary>The task's batch pool, once the source is open; for checks that every batch came back.</summary>
+    internal abstract Packets.PacketBatchPool? BatchPool { get; }
+
     /// <summary>True once <see cref="RequestStop"/> was called.</summary>
     protected bool StopRequested => _stopRequested;
 
@@ -85,7 +88,16 @@ internal abstract class PacketScheduler
                 Graph.Logger.LogWarning("{Task}: cannot pin the {Role} thread to CPU {Cpu}: {Error}", Graph.Config.Name, role, cpu, error);
             }
 
-            body();
+            try
+            {
+                body();
+            }
+            catch (Exception ex)
+            {
+                // Last resort: an exception escaping a thread would end the process.
+                Graph.Logger.LogCritical(ex, "{Task}: {Role} thread failed", Graph.Config.Name, role);
+                SignalCompleted(ex);
+            }
         })
         {
             IsBackground = true,
@@ -134,16 +146,29 @@ internal abstract class PacketScheduler
         }
     }
 
-    /// <summary>Calls a transport without letting its failure end the thread.</summary>
-    protected void Guard(OutputStage output, Action action, string what)
+    /// <summary>Runs the transport's periodic work; a failure is logged, never thrown.</summary>
+    protected void TickTransport(OutputStage output)
     {
         try
         {
-            action();
+            output.Parts.Transport.OnTick();
         }
         catch (Exception ex)
         {
-            Graph.Logger.LogError(ex, "{Output}: {What} failed: {Reason}", output.Context.DisplayName, what, ex.Message);
+            Graph.Logger.LogError(ex, "{Output}: tick failed: {Reason}", output.Context.DisplayName, ex.Message);
+        }
+    }
+
+    /// <summary>Closes the transport (flush, rename); a failure is logged, never thrown.</summary>
+    protected void CloseTransport(OutputStage output)
+    {
+        try
+        {
+            output.Parts.Transport.Close();
+        }
+        catch (Exception ex)
+        {
+            Graph.Logger.LogError(ex, "{Output}: close failed: {Reason}", output.Context.DisplayName, ex.Message);
         }
     }
 }

@@ -35,8 +35,10 @@ internal sealed class PipelineScheduler : PacketScheduler
         _bufferBytes = bufferBytes;
     }
 
-    /// <summary>The task's batch pool; for tests.</summary>
-    internal PacketBatchPool? Pool { get; private set; }
+    /// <inheritdoc/>
+    internal override PacketBatchPool? BatchPool => Pool;
+
+    private PacketBatchPool? Pool { get; set; }
 
     /// <summary>The output lanes; for tests.</summary>
     internal IReadOnlyList<QueuedSendLane> Lanes => _lanes;
@@ -227,7 +229,14 @@ internal sealed class PipelineScheduler : PacketScheduler
                 {
                     if (!Aborted)
                     {
-                        Guard(output, () => transport.Send(buffer), "send");
+                        try
+                        {
+                            transport.Send(buffer);
+                        }
+                        catch (Exception ex)
+                        {
+                            Graph.Logger.LogError(ex, "{Output}: send failed: {Reason}", output.Context.DisplayName, ex.Message);
+                        }
                     }
                     else
                     {
@@ -246,13 +255,13 @@ internal sealed class PipelineScheduler : PacketScheduler
                 if (now >= nextTick)
                 {
                     nextTick = now + TickIntervalMs;
-                    Guard(output, transport.OnTick, "tick");
+                    TickTransport(output);
                 }
             }
         }
         finally
         {
-            Guard(output, transport.Close, "close");
+            CloseTransport(output);
             ThreadEnded();
         }
     }

@@ -17,8 +17,10 @@ internal sealed class RtcScheduler : PacketScheduler
     {
     }
 
-    /// <summary>The task's batch pool (one batch: it is back before the next read); for tests.</summary>
-    internal PacketBatchPool? Pool { get; private set; }
+    /// <inheritdoc/>
+    internal override PacketBatchPool? BatchPool => Pool;
+
+    private PacketBatchPool? Pool { get; set; }
 
     /// <inheritdoc/>
     public override void Start() => StartThread("rtc", Run);
@@ -53,7 +55,7 @@ internal sealed class RtcScheduler : PacketScheduler
                 FlushOutputs();
                 foreach (OutputStage o in Graph.Outputs)
                 {
-                    Guard(o, o.Parts.Transport.Close, "close");
+                    CloseTransport(o);
                 }
             }
 
@@ -106,7 +108,7 @@ internal sealed class RtcScheduler : PacketScheduler
                 TickOutputs();
                 foreach (OutputStage o in Graph.Outputs)
                 {
-                    Guard(o, o.Parts.Transport.OnTick, "tick");
+                    TickTransport(o);
                 }
 
                 Graph.PollKernelStats();

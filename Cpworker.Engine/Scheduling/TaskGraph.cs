@@ -22,15 +22,25 @@ internal sealed class TaskGraph : IDisposable
     /// <summary>Builds the classify stage once the source is open (it needs the interface's addresses in its netns).</summary>
     private readonly Func<PacketSource, ClassifyStage?> _createClassifier;
 
+    /// <summary>Kernel counters of earlier incarnations of the task (a new handle starts from zero).</summary>
+    private readonly long _kernelDropsBefore;
+
+    /// <summary>Interface drops of earlier incarnations.</summary>
+    private readonly long _interfaceDropsBefore;
+
     /// <summary>Creates a graph; nothing is opened until <see cref="Open"/>.</summary>
     public TaskGraph(
         TaskConfig config,
         PacketSource source,
         Func<PacketSource, ClassifyStage?> createClassifier,
         IReadOnlyList<OutputStage> outputs,
+        CaptureCounters captureCounters,
         ILogger logger,
         TimeProvider time)
     {
+        CaptureCounters = captureCounters;
+        _kernelDropsBefore = captureCounters.KernelDrops;
+        _interfaceDropsBefore = captureCounters.InterfaceDrops;
         Config = config;
         Source = source;
         _createClassifier = createClassifier;
@@ -51,8 +61,8 @@ internal sealed class TaskGraph : IDisposable
     /// <summary>One stage per output, in config order.</summary>
     public IReadOnlyList<OutputStage> Outputs { get; }
 
-    /// <summary>Capture counters, written by the capture thread.</summary>
-    public CaptureCounters CaptureCounters { get; } = new();
+    /// <summary>Capture counters, written by the capture thread; they outlive the graph when the task restarts.</summary>
+    public CaptureCounters CaptureCounters { get; }
 
     /// <summary>The task's logger.</summary>
     public ILogger Logger { get; }
@@ -100,8 +110,8 @@ internal sealed class TaskGraph : IDisposable
         try
         {
             KernelCaptureStats s = Source.ReadKernelStats();
-            CaptureCounters.KernelDrops = s.Dropped;
-            CaptureCounters.InterfaceDrops = s.InterfaceDropped;
+            CaptureCounters.KernelDrops = _kernelDropsBefore + s.Dropped;
+            CaptureCounters.InterfaceDrops = _interfaceDropsBefore + s.InterfaceDropped;
         }
         catch (Exception ex)
         {

@@ -2,14 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace Cpworker.Engine.Threading;
 
-/// <summary>
-/// A long alone on its cache line. Top-level because a struct nested in a generic type is generic
-/// itself, and the runtime refuses explicit layout on generic types (TypeLoadException).
-/// </summary>
+/// <summary>A <see cref="long"/> alone on its cache line, so that two threads' hot counters do not share one.</summary>
 [StructLayout(LayoutKind.Explicit, Size = 128)]
 internal struct PaddedLong
 {
-    /// <summary>The value, 64 bytes from either neighbour.</summary>
+    /// <summary>The value, 64 bytes into the struct.</summary>
     [FieldOffset(64)]
     public long Value;
 }

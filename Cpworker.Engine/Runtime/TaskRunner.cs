@@ -1,0 +1,221 @@
+using Cpworker.Engine.Capture;
+using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Outputs;
+using Cpworker.Engine.Scheduling;
+using Cpworker.Engine.Threading;
+using Microsoft.Extensions.Logging;
+
+namespace Cpworker.Engine.Runtime;
+
+/// <summary>
+/// Keeps one task running: builds its graph, starts its scheduler, and when the task cannot start
+/// or fails (interface removed, netns gone) logs it, marks it failed and retries every 5 s while
+/// the other tasks run on (behaviour §8).
+/// </summary>
+internal sealed class TaskRunner
+{
+    /// <summary>Pause between a failure and the next attempt (behaviour §8).</summary>
+    public static readonly TimeSpan DefaultRetryInterval = TimeSpan.FromSeconds(5);
+
+    private readonly TaskGraphFactory _factory;
+    private readonly ExecutionModel _model;
+    private readonly ThreadAffinity _affinity;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly object _gate = new();
+    private Task? _run;
+    private PacketScheduler? _scheduler;
+    private TaskState _state = TaskState.Starting;
+    private string? _error;
+    private long _pipelineBufferBytes;
+
+    /// <summary>Creates the runner; nothing starts until <see cref="Start"/>.</summary>
+    public TaskRunner(TaskConfig config, TaskGraphFactory factory, ExecutionModel model, long pipelineBufferBytes, ThreadAffinity affinity, string? loopGuard, ILogger logger, TimeSpan retryInterval)
+    {
+        RetryInterval = retryInterval;
+        Config = config;
+        _factory = factory;
+        _model = model;
+        _pipelineBufferBytes = pipelineBufferBytes;
+        _affinity = affinity;
+        LoopGuard = loopGuard;
+        _logger = logger;
+        OutputCounters = config.Outputs.Select(_ => new OutputCounters()).ToArray();
+    }
+
+    /// <summary>The task's configuration.</summary>
+    public TaskConfig Config { get; }
+
+    /// <summary>Pause between a failure and the next attempt.</summary>
+    public TimeSpan RetryInterval { get; }
+
+    /// <summary>The loop guard the task's capture excludes.</summary>
+    public string? LoopGuard { get; private set; }
+
+    /// <summary>Capture counters over every incarnation of the task.</summary>
+    public CaptureCounters CaptureCounters { get; } = new();
+
+    /// <summary>Output counters over every incarnation, by output index.</summary>
+    public IReadOnlyList<OutputCounters> OutputCounters { get; }
+
+    /// <summary>Raised once, when a replay task has delivered its whole file.</summary>
+    public event Action<TaskRunner>? EndOfInput;
+
+    /// <summary>Raised when the task changes state (for readiness notification).</summary>
+    public event Action<TaskRunner>? StateChanged;
+
+    /// <summary>True once the task has started or failed at least once.</summary>
+    public bool Settled { get; private set; }
+
+    /// <summary>The task's state and counters now.</summary>
+    public TaskStatus Status()
+    {
+        TaskState state;
+        string? error;
+        lock (_gate)
+        {
+            state = _state;
+            error = _error;
+        }
+
+        var outputs = new OutputStatus[Config.Outputs.Count];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            OutputConfig o = Config.Outputs[i];
+            outputs[i] = new OutputStatus(o.Name, o.Type, OutputCounters[i].Snapshot());
+        }
+
+        return new TaskStatus(Config.Name, Config.Fingerprint, state, error, CaptureCounters.Snapshot(), outputs);
+    }
+
+    /// <summary>Starts the task in the background.</summary>
+    public void Start() => _run = Task.Run(RunAsync);
+
+    /// <summary>
+    /// Stops the task: capture ends, queues drain, outputs flush and close. After
+    /// <paramref name="drainTimeout"/> whatever is still queued is dropped and the outputs close.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drainTimeout)
+    {
+        _stop.Cancel();
+        PacketScheduler? scheduler;
+        lock (_gate)
+        {
+            scheduler = _scheduler;
+        }
+
+        if (scheduler is not null)
+        {
+            scheduler.RequestStop();
+            if (await Task.WhenAny(scheduler.Completion, Task.Delay(drainTimeout)) != scheduler.Completion)
+            {
+                _logger.LogWarning("{Task}: not drained within {Timeout} ms; dropping what is still queued", Config.Name, (int)drainTimeout.TotalMilliseconds);
+                scheduler.Abort();
+            }
+        }
+
+        if (_run is not null)
+        {
+            await Task.WhenAny(_run, Task.Delay(drainTimeout + TimeSpan.FromSeconds(1)));
+        }
+
+        SetState(TaskState.Stopped, null);
+    }
+
+    private async Task RunAsync()
+    {
+        CancellationToken stop = _stop.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            SetState(TaskState.Starting, null);
+            TaskGraph? graph = null;
+            PacketScheduler? scheduler = null;
+            string? failure = null;
+            try
+            {
+                graph = _factory.Build(Config, LoopGuard, CaptureCounters, OutputCounters);
+                graph.EndOfInput += () => EndOfInput?.Invoke(this);
+                scheduler = PacketScheduler.Create(_model, graph, _affinity, Volatile.Read(ref _pipelineBufferBytes));
+                lock (_gate)
+                {
+                    _scheduler = scheduler;
+                }
+
+                scheduler.Start();
+                await scheduler.Started.ConfigureAwait(false);
+                SetState(TaskState.Running, null);
+                _logger.LogInformation("{Task}: running ({Source}, {Outputs} output(s), {Model})", Config.Name, DescribeSource(Config.Capturer), Config.Outputs.Count, _model.ToString().ToLowerInvariant());
+                await scheduler.Completion.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                failure = ex is CaptureException or OutputStartException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            }
+            finally
+            {
+                if (scheduler is not null)
+                {
+                    // A scheduler that failed to start has ended its threads; wait for them before disposing.
+                    await Task.WhenAny(scheduler.Completion, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+                }
+
+                graph?.Dispose();
+                lock (_gate)
+                {
+                    _scheduler = null;
+                }
+            }
+
+            if (stop.IsCancellationRequested)
+            {
+                break;
+            }
+
+            failure ??= "stopped unexpectedly";
+            SetState(TaskState.Failed, failure);
+            _logger.LogError("{Task}: {Reason}; retrying in {Seconds} s", Config.Name, failure, (int)RetryInterval.TotalSeconds);
+            try
+            {
+                await Task.Delay(RetryInterval, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Changes the pipeline budget for the task's next start (reload applies it at once to new tasks).</summary>
+    public void SetPipelineBufferBytes(long bytes) => Volatile.Write(ref _pipelineBufferBytes, bytes);
+
+    /// <summary>Replaces the loop guard on the running capture without a restart.</summary>
+    public void UpdateLoopGuard(string? guard) => LoopGuard = guard;
+
+    private void SetState(TaskState state, string? error)
+    {
+        lock (_gate)
+        {
+            if (_state == TaskState.Stopped)
+            {
+                return;
+            }
+
+            _state = state;
+            _error = error;
+            if (state is TaskState.Running or TaskState.Failed)
+            {
+                Settled = true;
+            }
+        }
+
+        StateChanged?.Invoke(this);
+    }
+
+    private static string DescribeSource(CaptureConfig c) => c switch
+    {
+        LibpcapCaptureConfig l when l.Netns is not null => $"interface {l.Interface} in {l.Netns}",
+        LibpcapCaptureConfig l => $"interface {l.Interface}",
+        PcapFileCaptureConfig f => $"file {f.FileName}",
+        _ => c.GetType().Name,
+    };
+}

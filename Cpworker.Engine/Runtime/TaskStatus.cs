@@ -1,0 +1,25 @@
+using Cpworker.Engine.Capture;
+using Cpworker.Engine.Outputs;
+
+namespace Cpworker.Engine.Runtime;
+
+/// <summary>A task's state and counters at one moment.</summary>
+/// <param name="Name">The task's name.</param>
+/// <param name="Fingerprint">Its fingerprint, if configured.</param>
+/// <param name="State">Its state.</param>
+/// <param name="Error">Why it failed, when <paramref name="State"/> is <see cref="TaskState.Failed"/>.</param>
+/// <param name="Capture">Capture counters since the engine started the task.</param>
+/// <param name="Outputs">Per-output counters, in configuration order.</param>
+public sealed record TaskStatus(
+    string Name,
+    string? Fingerprint,
+    TaskState State,
+    string? Error,
+    CaptureCounterSnapshot Capture,
+    IReadOnlyList<OutputStatus> Outputs);
+
+/// <summary>One output's identity and counters.</summary>
+/// <param name="Name">Output name (<c>&lt;type&gt;-&lt;index&gt;</c>).</param>
+/// <param name="Type">Output type.</param>
+/// <param name="Counters">Its counters.</param>
+public sealed record OutputStatus(string Name, string Type, OutputCounterSnapshot Counters);

@@ -1,0 +1,14 @@
+namespace Cpworker.Host.Daemon;
+
+/// <summary>Process exit codes (behaviour §1).</summary>
+internal static class ExitCodes
+{
+    /// <summary>Clean stop; a valid config.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Runtime failure.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Bad config or arguments.</summary>
+    public const int BadConfig = 2;
+}
