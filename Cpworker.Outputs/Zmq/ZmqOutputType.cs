@@ -39,7 +39,7 @@ internal sealed class ZmqOutputType : OutputType
         NetMqBufferPool.EnsureConfigured();
         return new OutputParts(
             new ZmqEncoder(s.ServiceTag, uuid, s.HeartbeatMs, context.Time, context.Counters.Packet),
-            new ZmqTransport(endpoint, s.Hwm, ipv6, context),
+            new ZmqTransport(endpoint, s.Hwm, ipv6, context, destination: new IPEndPoint(address, s.Port)),
             BufferBytes: ZmqFormat.MaxMessageBytes,
             MaxMessages: 1,
             PipelineBuffers: PipelineBuffers);

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Runtime.InteropServices;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Microsoft.Extensions.Logging;
@@ -23,6 +25,9 @@ internal sealed class ZmqTransport : OutputTransport
     public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(5);
 
     private readonly string _endpoint;
+
+    /// <summary>The receiver's address, to find the connection's send queue at close; null = do not check.</summary>
+    private readonly IPEndPoint? _destination;
     private readonly int _hwm;
     private readonly bool _ipv6;
     private readonly TimeSpan _linger;
@@ -30,18 +35,26 @@ internal sealed class ZmqTransport : OutputTransport
     private readonly ILogger _logger;
     private readonly LogThrottle _errorLog;
     private readonly string _displayName;
-    /// <summary>Longest wait at <see cref="Close"/> for a connection that is not up: shutdown must stay quick.</summary>
-    private static readonly TimeSpan MaxConnectWaitAtClose = TimeSpan.FromSeconds(2);
+    /// <summary>Longest wait at <see cref="Close"/> for the last batch to leave: shutdown must stay quick.</summary>
+    private static readonly TimeSpan MaxWaitAtClose = TimeSpan.FromSeconds(2);
+
+    /// <summary>Signalled when the buffer of the last batch sent has been written out.</summary>
+    private ReturnWatch _lastSent = new();
+
+    /// <summary>Armed for the batch being sent; becomes <see cref="_lastSent"/> when the send succeeds.</summary>
+    private ReturnWatch _sending = new();
+
+    /// <summary>The buffer of the last batch sent, while it is watched.</summary>
+    private byte[]? _lastSentBuffer;
 
     private PushSocket? _socket;
-    private ZmqConnectionMonitor? _monitor;
     private bool _closed;
-    private bool _sentAny;
 
     /// <summary>Creates the transport for <paramref name="endpoint"/> (<c>tcp://host:port</c>); nothing is opened yet.</summary>
-    public ZmqTransport(string endpoint, int hwm, bool ipv6, OutputContext context, TimeSpan? linger = null)
+    public ZmqTransport(string endpoint, int hwm, bool ipv6, OutputContext context, TimeSpan? linger = null, IPEndPoint? destination = null)
     {
         _endpoint = endpoint;
+        _destination = destination;
         _hwm = hwm;
         _ipv6 = ipv6;
         _linger = linger ?? DefaultLinger;
@@ -69,12 +82,16 @@ internal sealed class ZmqTransport : OutputTransport
         {
             var msg = default(Msg);
             msg.InitPool(length);
+            byte[]? array = WatchSending(ref msg);
             try
             {
                 buffer.Written.CopyTo(msg.Slice());
                 sent = socket.TrySend(ref msg, TimeSpan.Zero, more: false);
-                _sentAny |= sent;
-                if (!sent)
+                if (sent)
+                {
+                    SentWatched(array);
+                }
+                else
                 {
                     Report("the send queue is full (hwm reached or no receiver)", null);
                 }
@@ -87,6 +104,11 @@ internal sealed class ZmqTransport : OutputTransport
             {
                 if (!sent)
                 {
+                    if (array is not null)
+                    {
+                        NetMqBufferPool.Instance?.Unwatch(array, _sending);
+                    }
+
                     msg.Close();
                 }
             }
@@ -101,11 +123,7 @@ internal sealed class ZmqTransport : OutputTransport
     }
 
     /// <inheritdoc/>
-    public override void OnTick()
-    {
-        EnsureSocket(); // connect early, before the first batch
-        _monitor?.Poll();
-    }
+    public override void OnTick() => EnsureSocket(); // connect early, before the first batch
 
     /// <inheritdoc/>
     public override void Close()
@@ -113,19 +131,59 @@ internal sealed class ZmqTransport : OutputTransport
         _closed = true;
         PushSocket? socket = _socket;
         _socket = null;
-        if (socket is not null && _sentAny && !_monitor!.Poll())
+        if (socket is not null && _lastSentBuffer is not null && !WaitWrittenOut())
         {
-            // Queued batches are lost if the connection is not up when the socket closes.
-            _monitor.WaitConnected(_linger < MaxConnectWaitAtClose ? _linger : MaxConnectWaitAtClose);
+            Report("the last batch may not have reached the receiver before closing", null);
         }
 
-        socket?.Dispose(); // NetMQ's I/O thread keeps delivering queued batches for the linger time
-        _monitor?.Dispose();
-        _monitor = null;
+        socket?.Dispose();
+        if (_lastSentBuffer is not null)
+        {
+            NetMqBufferPool.Instance?.Unwatch(_lastSentBuffer, _lastSent);
+            _lastSentBuffer = null;
+        }
+    }
+
+    /// <summary>
+    /// Waits, within the linger time (at most <see cref="MaxWaitAtClose"/>), until NetMQ has written
+    /// the last batch to its connection and the receiver's kernel has acknowledged every byte.
+    /// NetMQ itself cannot be trusted with this: it ends the connection as soon as its pipe is
+    /// empty, even in the middle of a large message, and ends it with a reset that discards what
+    /// the kernel still holds.
+    /// </summary>
+    private bool WaitWrittenOut()
+    {
+        TimeSpan budget = _linger < MaxWaitAtClose ? _linger : MaxWaitAtClose;
+        long deadline = Environment.TickCount64 + (long)budget.TotalMilliseconds;
+        if (!_lastSent.Wait(budget))
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            long pending = _destination is null ? 0 : TcpSendQueue.PendingBytes(_destination);
+            if (pending <= 0)
+            {
+                return true;
+            }
+
+            if (Environment.TickCount64 >= deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(5); // shutdown only: a few polls while the receiver acknowledges
+        }
     }
 
     /// <inheritdoc/>
-    public override void Dispose() => Close();
+    public override void Dispose()
+    {
+        Close();
+        _lastSent.Dispose();
+        _sending.Dispose();
+    }
 
     private PushSocket? EnsureSocket()
     {
@@ -145,21 +203,17 @@ internal sealed class ZmqTransport : OutputTransport
                 socket.Options.IPv4Only = false;
             }
 
-            ZmqConnectionMonitor? monitor = null;
             try
             {
-                monitor = new ZmqConnectionMonitor(socket);
                 socket.Connect(_endpoint);
             }
             catch
             {
-                monitor?.Dispose();
                 socket.Dispose();
                 throw;
             }
 
             _socket = socket;
-            _monitor = monitor;
         }
         catch (Exception ex) when (ex is NetMQException or ArgumentException or System.Net.Sockets.SocketException)
         {
@@ -167,6 +221,39 @@ internal sealed class ZmqTransport : OutputTransport
         }
 
         return _socket;
+    }
+
+    /// <summary>
+    /// Watches the message's pooled buffer before NetMQ gets it (it may come back at once), so
+    /// that <see cref="Close"/> can wait for the last batch to be written out.
+    /// </summary>
+    private byte[]? WatchSending(ref Msg msg)
+    {
+        NetMqBufferPool? pool = NetMqBufferPool.Instance;
+        if (pool is null || !MemoryMarshal.TryGetArray<byte>(msg.SliceAsMemory(), out ArraySegment<byte> segment) || segment.Array is null)
+        {
+            return null;
+        }
+
+        pool.Watch(segment.Array, _sending);
+        return segment.Array;
+    }
+
+    /// <summary>The watched batch went to NetMQ: batches leave in order, so only it needs watching from now on.</summary>
+    private void SentWatched(byte[]? array)
+    {
+        if (array is null)
+        {
+            return;
+        }
+
+        if (_lastSentBuffer is not null)
+        {
+            NetMqBufferPool.Instance?.Unwatch(_lastSentBuffer, _lastSent);
+        }
+
+        (_lastSent, _sending) = (_sending, _lastSent);
+        _lastSentBuffer = array;
     }
 
     private void Report(string reason, Exception? ex)

@@ -40,7 +40,7 @@ public sealed class NetnsDecoderTests
         Run.Checked("ip", $"neigh replace {ns.NsAddress} lladdr {ns.MacOf(ns.NsVeth)} dev {ns.HostVeth} nud permanent");
 
     /// <summary>Sends every frame through the output's encoder and transport (rtc lane), then closes it.</summary>
-    private static OutputContext Send(OutputType type, Engine.Configuration.OutputSettings settings, IReadOnlyList<byte[]> frames, Func<int, PacketDirection> direction)
+    private static OutputContext Send(OutputType type, Cpworker.Engine.Configuration.OutputSettings settings, IReadOnlyList<byte[]> frames, Func<int, PacketDirection> direction)
     {
         OutputContext context = NetTest.Context(settings, type.Name, snaplen: 2048);
         OutputParts parts = type.Create(settings, context);
@@ -125,7 +125,7 @@ public sealed class NetnsDecoderTests
         byte[] big = new byte[1600];
         TestFrames.FrameA.CopyTo(big, 0);
         var frames = new List<byte[]> { TestFrames.FrameA, big, TestFrames.FrameB };
-        Engine.Configuration.OutputSettings settings = gre
+        Cpworker.Engine.Configuration.OutputSettings settings = gre
             ? new GreSettings { Host = ns.NsAddress, BindDevice = ns.HostVeth, PmtuDiscovery = PmtuDiscovery.Do }
             : new VxlanSettings { Host = ns.NsAddress, Vni = 5, BindDevice = ns.HostVeth, PmtuDiscovery = PmtuDiscovery.Do };
         OutputContext context = Send(gre ? new GreOutputType() : new VxlanOutputType(), settings, frames, _ => PacketDirection.Incoming);

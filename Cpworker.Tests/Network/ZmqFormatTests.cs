@@ -48,7 +48,7 @@ public sealed class ZmqFormatTests
     [Test]
     public void FrameBThroughTheEncoderIsOneMessageOfOneRecord()
     {
-        var encoder = new ZmqEncoder(0, new byte[16], 0, TimeProvider.System, new Engine.Outputs.OutputCounters().Packet);
+        var encoder = new ZmqEncoder(0, new byte[16], 0, TimeProvider.System, new Cpworker.Engine.Outputs.OutputCounters().Packet);
         var lane = new RecordingLane(ZmqFormat.MaxMessageBytes, 1);
         encoder.Attach(lane);
         long ts = (0x11223344L * 1_000_000_000) + 556_677_000;
@@ -107,7 +107,7 @@ public sealed class ZmqFormatTests
     public void SliceNeverCutsTheL2Stack(int slice, int expected)
     {
         Assert.That(ZmqFormat.SliceLength(TestFrames.FrameB, slice), Is.EqualTo(expected));
-        var encoder = new ZmqEncoder(0, new byte[16], 0, TimeProvider.System, new Engine.Outputs.OutputCounters().Packet);
+        var encoder = new ZmqEncoder(0, new byte[16], 0, TimeProvider.System, new Cpworker.Engine.Outputs.OutputCounters().Packet);
         Assert.That(encoder.SliceLength(TestFrames.FrameB, slice), Is.EqualTo(expected));
     }
 

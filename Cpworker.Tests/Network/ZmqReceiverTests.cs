@@ -178,4 +178,28 @@ public sealed class ZmqReceiverTests
         Assert.That(privateAtEnd - privateAfterWarmup, Is.LessThan(64L << 20), "process memory flat");
         Assert.That(closeClock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)), "closing without a receiver stays quick");
     }
+
+    [TestCase(1000)]
+    [TestCase(400_000)]
+    [TestCase(ZmqFormat.MaxMessageBytes)]
+    public void ShutdownRightAfterALargeBatchStillDeliversItWhole(int size)
+    {
+        // NetMQ resets the connection mid-message when its socket closes; the transport's close waits.
+        using var receiver = new ZmqPullReceiver();
+        var settings = new ZmqSettings { Host = "127.0.0.1", Port = receiver.Port };
+        OutputContext context = NetTest.Context(settings, "zmq");
+        OutputTransport transport = new ZmqOutputType().Create(settings, context).Transport;
+        var batch = new SendBuffer(ZmqFormat.MaxMessageBytes, 1) { Length = size };
+        new Random(size).NextBytes(batch.All[..size]);
+        byte[] expected = batch.Written.ToArray();
+        var thread = new Thread(() =>
+        {
+            transport.Send(batch);
+            transport.Close();
+        });
+        thread.Start();
+        Assert.That(thread.Join(10_000), Is.True);
+        Assert.That(Support.Run.Until(() => receiver.Messages().Count == 1, 10_000), Is.True, "the batch arrives");
+        Assert.That(receiver.Messages()[0], Is.EqualTo(expected));
+    }
 }
