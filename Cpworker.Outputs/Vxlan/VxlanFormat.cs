@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Cpworker.Engine.Packets;
 
 namespace Cpworker.Outputs.Vxlan;
@@ -67,15 +69,31 @@ internal static class VxlanFormat
     public static byte CheckByte(ReadOnlySpan<byte> datagram)
     {
         uint sum = CheckSeed;
-        int whole = Math.Min(datagram.Length, CheckedLength) & ~1;
-        for (int i = 0; i < whole; i += 2)
+        if (datagram.Length >= CheckedLength)
         {
-            sum += BinaryPrimitives.ReadUInt16LittleEndian(datagram[i..]);
-        }
+            // 5 × 4 words at once: each 64-bit read is split into two 32-bit lanes of two words each (exact, no overflow).
+            ref byte p = ref MemoryMarshal.GetReference(datagram);
+            ulong lanes = 0;
+            for (int i = 0; i < 40; i += 8)
+            {
+                ulong v = BinaryPrimitives.ReadUInt64LittleEndian(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, i), 8));
+                lanes += (v & 0x0000FFFF0000FFFF) + ((v >> 16) & 0x0000FFFF0000FFFF);
+            }
 
-        if (whole < datagram.Length && whole < CheckedLength)
+            sum += (uint)lanes + (uint)(lanes >> 32) + BinaryPrimitives.ReadUInt16LittleEndian(datagram[40..]);
+        }
+        else
         {
-            sum += datagram[whole]; // an odd last byte, its partner is padding (zero)
+            int whole = datagram.Length & ~1;
+            for (int i = 0; i < whole; i += 2)
+            {
+                sum += BinaryPrimitives.ReadUInt16LittleEndian(datagram[i..]);
+            }
+
+            if (whole < datagram.Length)
+            {
+                sum += datagram[whole]; // an odd last byte; its partner is padding (zero)
+            }
         }
 
         sum = (sum >> 16) + (sum & 0xFFFF);

@@ -105,6 +105,20 @@ public sealed class VxlanSplitTests
     }
 
     [Test]
+    public void OddChunkSizesGetCorrectChecksums([Values] bool ipv6, [Values] bool tcp, [Values(1, 3, 333, 1001)] int limit)
+    {
+        SplitFrames.Built b = SplitFrames.Build(ipv6, tcp, payloadLength: 1003);
+        (List<byte[]> datagrams, _) = Split(b.Frame, limit, recalc: true);
+        Assert.That(datagrams, Has.Count.EqualTo((1003 + limit - 1) / limit));
+        for (int i = 0; i < datagrams.Count; i++)
+        {
+            byte[] inner = datagrams[i].AsSpan(8).ToArray();
+            CheckChecksums(b, inner, recalc: true);
+            CheckSequence(b, inner, i * limit);
+        }
+    }
+
+    [Test]
     public void PayloadNotOverTheLimitIsSentWhole()
     {
         SplitFrames.Built b = SplitFrames.Build(ipv6: false, tcp: true, payloadLength: 1000);
