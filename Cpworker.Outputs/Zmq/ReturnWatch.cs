@@ -15,8 +15,18 @@ internal sealed class ReturnWatch : IDisposable
     /// <summary>Arms the watch for a new buffer.</summary>
     public void Reset() => _returned.Reset();
 
-    /// <summary>The buffer came back; called from NetMQ's I/O thread.</summary>
-    public void Signal() => _returned.Set();
+    /// <summary>The buffer came back; called from NetMQ's I/O thread, which must never see an exception from us.</summary>
+    public void Signal()
+    {
+        try
+        {
+            _returned.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The transport closed meanwhile: nobody waits any more.
+        }
+    }
 
     /// <summary>Waits up to <paramref name="timeout"/>; true when the buffer came back.</summary>
     public bool Wait(TimeSpan timeout) => _returned.Wait(timeout);

@@ -24,6 +24,9 @@ internal sealed class ZmqTransport : OutputTransport
     /// <summary>How long queued batches may still be delivered after <see cref="Close"/>.</summary>
     public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(5);
 
+    /// <summary>Longest wait at <see cref="Close"/> for the last batch to leave: shutdown must stay quick.</summary>
+    private static readonly TimeSpan MaxWaitAtClose = TimeSpan.FromSeconds(2);
+
     private readonly string _endpoint;
 
     /// <summary>The receiver's address, to find the connection's send queue at close; null = do not check.</summary>
@@ -35,8 +38,6 @@ internal sealed class ZmqTransport : OutputTransport
     private readonly ILogger _logger;
     private readonly LogThrottle _errorLog;
     private readonly string _displayName;
-    /// <summary>Longest wait at <see cref="Close"/> for the last batch to leave: shutdown must stay quick.</summary>
-    private static readonly TimeSpan MaxWaitAtClose = TimeSpan.FromSeconds(2);
 
     /// <summary>Signalled when the buffer of the last batch sent has been written out.</summary>
     private ReturnWatch _lastSent = new();
