@@ -44,10 +44,10 @@ internal sealed class DaemonHost
         _loggers.Level.Level = config.LogLevel;
         using var signals = new ShutdownSignals();
         await using var engine = new CpworkerEngine(config, _registry, _loggers);
-        engine.Start();
         _logger.LogInformation(
-            "cpworker {Version} started (pid {Pid}): {Tasks} task(s), {Model} model, config {Config}",
+            "cpworker {Version} starting (pid {Pid}): {Tasks} task(s), {Model} model, config {Config}",
             VersionInfo.Version, Environment.ProcessId, config.Tasks.Count, config.ExecutionModel.ToString().ToLowerInvariant(), _configPath);
+        engine.Start();
 
         var waits = new List<Task> { signals.StopRequested };
         if (_exitAtEof)
