@@ -39,6 +39,13 @@ internal sealed class GreOutputType : OutputType
     }
 
     /// <inheritdoc/>
+    public override string Describe(OutputSettings settings)
+    {
+        var s = (GreSettings)settings;
+        return s.ServiceTag == GreSettings.NoServiceTag ? $"GRE to {s.Host}" : $"GRE to {s.Host} (service tag {s.ServiceTag})";
+    }
+
+    /// <inheritdoc/>
     public override IEnumerable<string> LoopGuardFilters(OutputSettings settings)
     {
         IPAddress? address = HostResolver.TryResolve(((GreSettings)settings).Host);

@@ -40,6 +40,15 @@ internal sealed class VxlanOutputType : OutputType
     }
 
     /// <inheritdoc/>
+    public override string Describe(OutputSettings settings)
+    {
+        var s = (VxlanSettings)settings;
+        string tag = s.VniKind == VniKind.Vni1 ? $"vni1 {s.Vni}" : $"vni2 0x{s.Vni:x8}";
+        string split = s.SplitMaxPayloadSize > 0 ? $", split at {s.SplitMaxPayloadSize} bytes" : "";
+        return $"VXLAN to {s.Host}:{s.Port} ({tag}{split})";
+    }
+
+    /// <inheritdoc/>
     public override IEnumerable<string> LoopGuardFilters(OutputSettings settings)
     {
         var s = (VxlanSettings)settings;

@@ -46,6 +46,13 @@ internal sealed class ZmqOutputType : OutputType
     }
 
     /// <inheritdoc/>
+    public override string Describe(OutputSettings settings)
+    {
+        var s = (ZmqSettings)settings;
+        return $"ZeroMQ PUSH to {s.Host}:{s.Port} (hwm {s.Hwm})";
+    }
+
+    /// <inheritdoc/>
     public override IEnumerable<string> LoopGuardFilters(OutputSettings settings)
     {
         var s = (ZmqSettings)settings;

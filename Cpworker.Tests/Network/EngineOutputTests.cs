@@ -41,7 +41,7 @@ public sealed class EngineOutputTests
             PipelineBufferSizeMb = 8,
             Tasks = [new TaskConfig { Name = "replay", Capturer = new CustomCaptureConfig(() => new FakeSource(frames)) { IsReplay = true }, Outputs = outputs }],
         };
-        await using var engine = new CpworkerEngine(config, StandardOutputs.CreateRegistry(), new ListLogger());
+        await using var engine = new CpworkerEngine(config, StandardOutputs.CreateRegistry(), new ListLogger().Factory);
         engine.Start();
         Assert.That(engine.ReplaysFinished.Wait(30_000), Is.True, "the replay ends");
         await engine.StopAsync();

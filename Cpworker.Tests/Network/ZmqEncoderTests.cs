@@ -8,13 +8,13 @@ namespace Cpworker.Tests.Network;
 /// <summary>The flush rules and heartbeats of wire.md §3, driven by a manual clock.</summary>
 public sealed class ZmqEncoderTests
 {
-    private ManualTimeProvider _time = null!;
+    private ManualClock _time = null!;
     private OutputCounters _counters = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+        _time = new ManualClock(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
         _counters = new OutputCounters();
     }
 

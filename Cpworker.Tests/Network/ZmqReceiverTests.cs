@@ -24,7 +24,7 @@ public sealed class ZmqReceiverTests
     public void EveryRecordOfASequenceArrivesInOrderByteExact()
     {
         using var receiver = new ZmqPullReceiver();
-        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+        var time = new Support.ManualClock(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
         var settings = new ZmqSettings { Host = "127.0.0.1", Port = receiver.Port, ServiceTag = 3, Uuid = Convert.FromHexString("123e4567e89b12d3a456426614174000") };
         OutputContext context = NetTest.Context(settings, "zmq", time);
         OutputParts parts = new ZmqOutputType().Create(settings, context);
