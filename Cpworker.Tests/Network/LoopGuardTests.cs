@@ -76,6 +76,7 @@ public sealed class LoopGuardTests
         Assert.That(guard, Is.EqualTo("(ip proto 47 and dst host 10.1.2.3) or (udp and dst host ::1 and dst port 4790) or (tcp and host 127.0.0.1 and port 5555)"));
         AssertCompiles(guard!);
         AssertCompiles($"(udp port 53) and not ({guard})");
+        Assert.That(BpfCompiler.Check("udp and dst host", 65535), Is.Not.Null, "the compiler does reject bad filters");
     }
 
     private static void SendThroughOutput(OutputType type, OutputSettings settings, int count)
