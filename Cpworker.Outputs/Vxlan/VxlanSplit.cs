@@ -1,3 +1,4 @@
+using Cpworker.Engine.Packets;
 using System.Buffers.Binary;
 
 namespace Cpworker.Outputs.Vxlan;
@@ -23,22 +24,10 @@ internal static class VxlanSplit
     public static bool TryParse(ReadOnlySpan<byte> frame, out SplitLayout layout)
     {
         layout = default;
-        int l3 = 14;
-        if (frame.Length < l3)
+        int l3 = EthernetHeader.L2Length(frame, out ushort etherType);
+        if (l3 < 0)
         {
             return false;
-        }
-
-        ushort etherType = BinaryPrimitives.ReadUInt16BigEndian(frame[12..]);
-        while (etherType is 0x8100 or 0x88A8 or 0x9100 or 0x9200)
-        {
-            if (frame.Length < l3 + 4)
-            {
-                return false;
-            }
-
-            etherType = BinaryPrimitives.ReadUInt16BigEndian(frame[(l3 + 2)..]);
-            l3 += 4;
         }
 
         int l4;

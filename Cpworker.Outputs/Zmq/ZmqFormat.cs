@@ -43,28 +43,7 @@ internal static class ZmqFormat
     /// <c>l2_len</c>: 14 plus 4 per VLAN tag (0x8100, 0x88A8, 0x9100, 0x9200); -1 when the Ethernet
     /// header or the tag stack is not fully captured.
     /// </summary>
-    public static int L2Length(ReadOnlySpan<byte> frame)
-    {
-        if (frame.Length < 14)
-        {
-            return -1;
-        }
-
-        int l2 = 14;
-        ushort etherType = BinaryPrimitives.ReadUInt16BigEndian(frame[12..]);
-        while (etherType is 0x8100 or 0x88A8 or 0x9100 or 0x9200)
-        {
-            l2 += 4;
-            if (frame.Length < l2)
-            {
-                return -1;
-            }
-
-            etherType = BinaryPrimitives.ReadUInt16BigEndian(frame[(l2 - 2)..]);
-        }
-
-        return l2;
-    }
+    public static int L2Length(ReadOnlySpan<byte> frame) => EthernetHeader.L2Length(frame, out _);
 
     /// <summary>
     /// How many bytes of <paramref name="frame"/> the output keeps with <c>slice</c> =
