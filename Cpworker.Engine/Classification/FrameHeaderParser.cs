@@ -1,3 +1,4 @@
+using Cpworker.Engine.Packets;
 using System.Buffers.Binary;
 
 namespace Cpworker.Engine.Classification;
@@ -47,27 +48,13 @@ internal static class FrameHeaderParser
 
     private static void ParseEthernet(ReadOnlySpan<byte> frame, ref PacketEndpoints endpoints, bool unwrapVxlan)
     {
-        if (frame.Length < EthernetHeaderLength)
+        int l2 = EthernetHeader.L2Length(frame, out ushort etherType);
+        if (l2 < 0)
         {
             return;
         }
 
-        // typePosition is where the current EtherType/TPID lies; each VLAN tag (TPID + TCI) moves it by 4.
-        // The loop ends: every turn advances by 4 and stops at the end of the captured bytes.
-        int typePosition = 12;
-        ushort etherType = BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(typePosition, 2));
-        while (IsVlanTpid(etherType))
-        {
-            typePosition += 4;
-            if (typePosition + 2 > frame.Length)
-            {
-                return;
-            }
-
-            etherType = BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(typePosition, 2));
-        }
-
-        ReadOnlySpan<byte> network = frame.Slice(typePosition + 2);
+        ReadOnlySpan<byte> network = frame.Slice(l2);
         if (etherType == EtherTypeIPv4)
         {
             ParseIPv4(network, ref endpoints, unwrapVxlan);
@@ -78,8 +65,6 @@ internal static class FrameHeaderParser
         }
     }
 
-    private static bool IsVlanTpid(ushort etherType) =>
-        etherType is 0x8100 or 0x88A8 or 0x9100 or 0x9200;
 
     private static void ParseIPv4(ReadOnlySpan<byte> ip, ref PacketEndpoints endpoints, bool unwrapVxlan)
     {
