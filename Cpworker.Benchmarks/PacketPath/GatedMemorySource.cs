@@ -3,7 +3,7 @@ using Cpworker.Engine.Capture;
 using Cpworker.Engine.Packets;
 using Cpworker.Engine.Threading;
 
-namespace Cpworker.Benchmarks.Engine;
+namespace Cpworker.Benchmarks.PacketPath;
 
 /// <summary>
 /// A replay-like source for scheduler benchmarks: every batch it fills holds the same frames of

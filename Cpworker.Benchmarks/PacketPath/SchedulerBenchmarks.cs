@@ -6,7 +6,7 @@ using Cpworker.Engine.Scheduling;
 using Cpworker.Engine.Threading;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Cpworker.Benchmarks.Engine;
+namespace Cpworker.Benchmarks.PacketPath;
 
 /// <summary>
 /// Batches of the mixed capture through a running scheduler (rtc: one thread; pipeline: capture

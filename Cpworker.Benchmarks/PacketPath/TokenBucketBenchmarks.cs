@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Cpworker.Engine.Outputs;
 
-namespace Cpworker.Benchmarks.Engine;
+namespace Cpworker.Benchmarks.PacketPath;
 
 /// <summary>
 /// <c>rate_limit_mbps</c> per packet: a bucket that lets everything through (limit far above the

@@ -3,7 +3,7 @@ using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Packets;
 using Cpworker.Engine.Scheduling;
 
-namespace Cpworker.Benchmarks.Engine;
+namespace Cpworker.Benchmarks.PacketPath;
 
 /// <summary>
 /// The buffer hand-overs of the packet path, uncontended, on one thread: a packet batch rented

@@ -2,7 +2,7 @@ using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Packets;
 
-namespace Cpworker.Benchmarks.Engine;
+namespace Cpworker.Benchmarks.PacketPath;
 
 /// <summary>
 /// The <c>null</c> output (takes every packet, sends nothing) that also tells a waiting benchmark
