@@ -21,6 +21,12 @@ internal sealed class OutputContext
     /// <summary>The output's counters; the encoder and the transport update their halves.</summary>
     public required OutputCounters Counters { get; init; }
 
+    /// <summary>
+    /// True when the task replays a file: a transport whose receiver is slow waits for it (within a
+    /// bound) instead of dropping, as the pipeline's queues do, so a replay loses nothing to congestion.
+    /// </summary>
+    public bool IsReplay { get; init; }
+
     /// <summary>The capture's snaplen (largest frame the output will see).</summary>
     public required int CaptureSnaplen { get; init; }
 

@@ -53,6 +53,7 @@ internal sealed class TaskGraphFactory
                     Time = _time,
                     Counters = outputCounters[output.Index],
                     CaptureSnaplen = snaplen,
+                    IsReplay = task.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true },
                 };
                 OutputParts parts;
                 try

@@ -9,9 +9,10 @@ using NetMQ.Sockets;
 namespace Cpworker.Outputs.Zmq;
 
 /// <summary>
-/// Sends each batch as one message on a NetMQ <c>PUSH</c> socket. Never blocks: a batch the socket
-/// cannot queue (high-water mark reached, receiver gone) is dropped and all its records are counted
-/// as error drops, so memory stays bounded by <c>hwm</c> batches while the receiver is down.
+/// Sends each batch as one message on a NetMQ <c>PUSH</c> socket. A live task never blocks: a batch
+/// the socket cannot queue (high-water mark reached, receiver gone) is dropped and all its records
+/// are counted as error drops, so memory stays bounded by <c>hwm</c> batches while the receiver is
+/// down. A replay waits up to <see cref="ReplaySendTimeout"/> for room first.
 /// </summary>
 /// <remarks>
 /// NetMQ sockets are not thread-safe: the socket is created on the first <see cref="Send"/> or
@@ -24,6 +25,20 @@ internal sealed class ZmqTransport : OutputTransport
     /// <summary>How long queued batches may still be delivered after <see cref="Close"/>.</summary>
     public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a replay waits for room in the send queue before it drops the batch: a replay runs
+    /// faster than any receiver and must not lose what a slower one would take; a receiver that
+    /// takes nothing for this long is treated as gone.
+    /// </summary>
+    public static readonly TimeSpan ReplaySendTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Batches a replay queues at most. A replay waits rather than drops, so a deep queue buys
+    /// nothing; a shallow one keeps its memory small and within NetMQ's buffer pool, so that no
+    /// batch needs a new 1 MiB array (with 100 queued, 200 B were allocated per packet).
+    /// </summary>
+    public const int ReplayQueueMessages = 8;
+
     /// <summary>Longest wait at <see cref="Close"/> for the last batch to leave: shutdown must stay quick.</summary>
     private static readonly TimeSpan MaxWaitAtClose = TimeSpan.FromSeconds(2);
 
@@ -32,6 +47,12 @@ internal sealed class ZmqTransport : OutputTransport
     /// <summary>The receiver's address, to find the connection's send queue at close; null = do not check.</summary>
     private readonly IPEndPoint? _destination;
     private readonly int _hwm;
+
+    /// <summary>The socket's high-water mark: <c>hwm</c> live, at most <see cref="ReplayQueueMessages"/> for a replay.</summary>
+    private readonly int _queueMessages;
+
+    /// <summary>How long a send waits for room in the queue: zero (drop at once) live, <see cref="ReplaySendTimeout"/> for a replay.</summary>
+    private readonly TimeSpan _sendTimeout;
     private readonly bool _ipv6;
     private readonly TimeSpan _linger;
     private readonly OutputCounters.SenderSide _counters;
@@ -57,6 +78,8 @@ internal sealed class ZmqTransport : OutputTransport
         _endpoint = endpoint;
         _destination = destination;
         _hwm = hwm;
+        _sendTimeout = context.IsReplay ? ReplaySendTimeout : TimeSpan.Zero;
+        _queueMessages = !context.IsReplay ? hwm : hwm == 0 ? ReplayQueueMessages : Math.Min(hwm, ReplayQueueMessages);
         _ipv6 = ipv6;
         _linger = linger ?? DefaultLinger;
         _counters = context.Counters.Sender;
@@ -87,7 +110,7 @@ internal sealed class ZmqTransport : OutputTransport
             try
             {
                 buffer.Written.CopyTo(msg.Slice());
-                sent = socket.TrySend(ref msg, TimeSpan.Zero, more: false);
+                sent = socket.TrySend(ref msg, _sendTimeout, more: false);
                 if (sent)
                 {
                     SentWatched(array);
@@ -197,7 +220,7 @@ internal sealed class ZmqTransport : OutputTransport
         {
             NetMqBufferPool.EnsureConfigured();
             var socket = new PushSocket();
-            socket.Options.SendHighWatermark = _hwm;
+            socket.Options.SendHighWatermark = _queueMessages;
             socket.Options.Linger = _linger;
             if (_ipv6)
             {
