@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,6 +80,13 @@ int main(int argc, char **argv) {
 
     int s = gre ? socket(AF_INET, SOCK_RAW, 47) : socket(AF_INET, SOCK_DGRAM, 0);
     if (s < 0) { perror("socket"); return 1; }
+    if (gre) {
+        /* As the daemon does: the raw socket also receives every GRE packet (its own, on
+         * loopback); a filter that accepts nothing drops them before they are queued. */
+        struct sock_filter reject = BPF_STMT(BPF_RET | BPF_K, 0);
+        struct sock_fprog program = { .len = 1, .filter = &reject };
+        setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program);
+    }
     int sndbuf = 4 << 20;
     setsockopt(s, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = gre ? 0 : htons(port) };
