@@ -1,0 +1,76 @@
+using System.Buffers.Binary;
+using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Outputs;
+using Cpworker.Engine.Runtime;
+using Cpworker.Outputs;
+using Cpworker.Outputs.Zmq;
+using Cpworker.Tests.Support;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace Cpworker.Tests.Network;
+
+/// <summary>A replay into ZeroMQ waits for a slow receiver instead of dropping at the high-water mark.</summary>
+[NonParallelizable]
+public sealed class ZmqReplayTests
+{
+    [TestCase(ExecutionModel.Rtc)]
+    [TestCase(ExecutionModel.Pipeline)]
+    public async Task A_replay_loses_nothing_to_a_receiver_slower_than_it(ExecutionModel model)
+    {
+        const int count = 30_000; // 1000-byte frames: about 30 batches of 1 MiB
+        var frames = new List<(byte[], long)>(count);
+        for (int i = 0; i < count; i++)
+        {
+            byte[] f = new byte[1000];
+            f[12] = 0x08;
+            BinaryPrimitives.WriteInt32BigEndian(f.AsSpan(14), i);
+            frames.Add((f, 1_700_000_000_000_000_000 + i * 1000L));
+        }
+
+        using var pull = new PullSocket();
+        pull.Options.ReceiveHighWatermark = 1; // NetMQ would otherwise buffer everything in this process
+        int port = pull.BindRandomPort("tcp://127.0.0.1");
+        long records = 0;
+        var receiver = Task.Run(() =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (Interlocked.Read(ref records) < count && DateTime.UtcNow < deadline)
+            {
+                if (pull.TryReceiveFrameBytes(TimeSpan.FromMilliseconds(100), out byte[]? message))
+                {
+                    Interlocked.Add(ref records, BinaryPrimitives.ReadUInt16BigEndian(message.AsSpan(2)));
+                    Thread.Sleep(20); // slower than the replay: its queue (hwm 2) fills up
+                }
+            }
+        });
+
+        var config = new CpworkerConfig
+        {
+            ExecutionModel = model,
+            PipelineBufferSizeMb = 8,
+            Tasks =
+            [
+                new TaskConfig
+                {
+                    Name = "replay",
+                    Capturer = new CustomCaptureConfig(() => new FakeSource(frames)) { IsReplay = true },
+                    Outputs = [new OutputConfig { Type = "zmq", Settings = new ZmqSettings { Host = "127.0.0.1", Port = port, Hwm = 2 } }],
+                },
+            ],
+        };
+        OutputCounterSnapshot counters;
+        await using (var engine = new CpworkerEngine(config, StandardOutputs.CreateRegistry(), new ListLogger().Factory))
+        {
+            engine.Start();
+            Assert.That(engine.ReplaysFinished.Wait(60_000), Is.True, "the replay ends");
+            await engine.StopAsync();
+            counters = engine.GetStatus()[0].Outputs[0].Counters;
+        }
+
+        Assert.That(receiver.Wait(60_000), Is.True, "the receiver finishes");
+        Assert.That(counters.ErrorDropPackets, Is.Zero, counters.ToString());
+        Assert.That(counters.ForwardedPackets, Is.EqualTo(count), counters.ToString());
+        Assert.That(Interlocked.Read(ref records), Is.EqualTo(count), "records received");
+    }
+}
