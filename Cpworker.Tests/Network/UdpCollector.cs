@@ -16,19 +16,7 @@ internal sealed class UdpCollector : IDisposable
     public UdpCollector()
     {
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 100 };
-        _socket.ReceiveBufferSize = 8 << 20;
-        // rmem_max caps the line above (4 MiB here); a starved receiver thread on a loaded machine
-        // then loses datagrams in its own socket. As root, SO_RCVBUFFORCE lifts the cap.
-        Span<byte> size = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(size, 64 << 20);
-        try
-        {
-            _socket.SetRawSocketOption(1 /* SOL_SOCKET */, 33 /* SO_RCVBUFFORCE */, size);
-        }
-        catch (SocketException)
-        {
-            // Not root: keep the capped buffer.
-        }
+        TestSockets.LargeReceiveBuffer(_socket);
 
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
