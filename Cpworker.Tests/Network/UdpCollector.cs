@@ -1,3 +1,4 @@
+using Cpworker.Tests.Support;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
