@@ -39,7 +39,7 @@ public sealed class CpworkerEngine : IAsyncDisposable
         _factory = new TaskGraphFactory(registry, loggers, time);
         _affinity = new ThreadAffinity(config.CpuAffinity ?? []);
         _summary = new SummaryReporter(this, _logger, time);
-        string? guard = LoopGuard.Build(config, registry);
+        string? guard = LoopGuardFilter.Build(config.Tasks, registry);
         foreach (TaskConfig task in config.Tasks)
         {
             _runners.Add(CreateRunner(task, guard));
