@@ -23,7 +23,7 @@ public sealed record LibpcapCaptureConfig : CaptureConfig
     public const int MaxBufferSizeMb = 2047;
 
     /// <summary>Default <c>timeout_ms</c>.</summary>
-    public const int DefaultTimeoutMs = 3;
+    public const int DefaultTimeoutMs = 0;
 
     /// <summary><c>interface</c>.</summary>
     public required string Interface { get; init; }

@@ -31,10 +31,10 @@ internal static class ConfigHostChecker
             switch (task.Capturer)
             {
                 case LibpcapCaptureConfig live:
-                    CheckLive(task, live, live.NotFilterOutputHosts ? null : loopGuard, diagnostics);
+                    CheckLive(task, live, LoopGuardFilter.ForTask(task, loopGuard), diagnostics);
                     break;
                 case PcapFileCaptureConfig file:
-                    CheckReplay(task, file, loopGuard, diagnostics);
+                    CheckReplay(task, file, LoopGuardFilter.ForTask(task, loopGuard), diagnostics);
                     break;
             }
 

@@ -42,4 +42,11 @@ internal static class LoopGuardFilter
             _ => string.Join(" or ", filters.Select(f => $"({f})")),
         };
     }
+
+    /// <summary>
+    /// The guard a task's capture runs with: the shared one for live captures, none for tasks with
+    /// <c>not_filter_output_hosts</c> and none for replays (a file cannot recapture what we send).
+    /// </summary>
+    public static string? ForTask(TaskConfig task, string? guard) =>
+        task.Capturer is LibpcapCaptureConfig { NotFilterOutputHosts: false } ? guard : null;
 }

@@ -69,7 +69,7 @@ internal sealed class TaskGraphFactory
 
             source = task.Capturer is CustomCaptureConfig custom
                 ? custom.CreateSource()
-                : PacketSourceFactory.Create(task.Capturer, GuardFor(task, loopGuard), logger, _time);
+                : PacketSourceFactory.Create(task.Capturer, LoopGuardFilter.ForTask(task, loopGuard), logger, _time);
             string? captureInterface = (task.Capturer as LibpcapCaptureConfig)?.Interface;
             DirectionConfig? pattern = task.ReqPattern;
             string? bpf = task.Capturer.Bpf;
@@ -94,8 +94,4 @@ internal sealed class TaskGraphFactory
             throw;
         }
     }
-
-    /// <summary>The loop guard a task's capture runs with: none for replays and for tasks with <c>not_filter_output_hosts</c>.</summary>
-    public static string? GuardFor(TaskConfig task, string? guard) =>
-        task.Capturer is LibpcapCaptureConfig { NotFilterOutputHosts: false } ? guard : null;
 }

@@ -167,7 +167,7 @@ internal sealed class TaskRunner
                     if (!string.Equals(guard, LoopGuard, StringComparison.Ordinal))
                     {
                         // A reload changed the guard while the graph was being built.
-                        scheduler.RequestLoopGuard(TaskGraphFactory.GuardFor(Config, LoopGuard));
+                        scheduler.RequestLoopGuard(LoopGuardFilter.ForTask(Config, LoopGuard));
                     }
                 }
 
@@ -227,8 +227,8 @@ internal sealed class TaskRunner
     {
         lock (_gate)
         {
-            string? before = TaskGraphFactory.GuardFor(Config, LoopGuard);
-            string? after = TaskGraphFactory.GuardFor(Config, guard);
+            string? before = LoopGuardFilter.ForTask(Config, LoopGuard);
+            string? after = LoopGuardFilter.ForTask(Config, guard);
             LoopGuard = guard;
             if (string.Equals(before, after, StringComparison.Ordinal))
             {

@@ -182,16 +182,29 @@ internal abstract class PacketScheduler
         }
     }
 
-    /// <summary>Calls a transport without letting its failure end the thread.</summary>
-    protected void Guard(OutputStage output, Action action, string what)
+    /// <summary>Runs the transport's periodic work; a failure is logged, never thrown.</summary>
+    protected void TickTransport(OutputStage output)
     {
         try
         {
-            action();
+            output.Parts.Transport.OnTick();
         }
         catch (Exception ex)
         {
-            Graph.Logger.LogError(ex, "{Output}: {What} failed: {Reason}", output.Context.DisplayName, what, ex.Message);
+            Graph.Logger.LogError(ex, "{Output}: tick failed: {Reason}", output.Context.DisplayName, ex.Message);
+        }
+    }
+
+    /// <summary>Closes the transport (flush, rename); a failure is logged, never thrown.</summary>
+    protected void CloseTransport(OutputStage output)
+    {
+        try
+        {
+            output.Parts.Transport.Close();
+        }
+        catch (Exception ex)
+        {
+            Graph.Logger.LogError(ex, "{Output}: close failed: {Reason}", output.Context.DisplayName, ex.Message);
         }
     }
 }

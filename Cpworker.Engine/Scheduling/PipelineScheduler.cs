@@ -248,7 +248,14 @@ internal sealed class PipelineScheduler : PacketScheduler
                 {
                     if (!Aborted)
                     {
-                        Guard(output, () => transport.Send(buffer), "send");
+                        try
+                        {
+                            transport.Send(buffer);
+                        }
+                        catch (Exception ex)
+                        {
+                            Graph.Logger.LogError(ex, "{Output}: send failed: {Reason}", output.Context.DisplayName, ex.Message);
+                        }
                     }
                     else
                     {
@@ -267,13 +274,13 @@ internal sealed class PipelineScheduler : PacketScheduler
                 if (now >= nextTick)
                 {
                     nextTick = now + TickIntervalMs;
-                    Guard(output, transport.OnTick, "tick");
+                    TickTransport(output);
                 }
             }
         }
         finally
         {
-            Guard(output, transport.Close, "close");
+            CloseTransport(output);
             ThreadEnded();
         }
     }

@@ -58,7 +58,7 @@ internal sealed class RtcScheduler : PacketScheduler
                 FlushOutputs();
                 foreach (OutputStage o in Graph.Outputs)
                 {
-                    Guard(o, o.Parts.Transport.Close, "close");
+                    CloseTransport(o);
                 }
             }
 
@@ -112,7 +112,7 @@ internal sealed class RtcScheduler : PacketScheduler
                 TickOutputs();
                 foreach (OutputStage o in Graph.Outputs)
                 {
-                    Guard(o, o.Parts.Transport.OnTick, "tick");
+                    TickTransport(o);
                 }
 
                 Graph.PollKernelStats();
