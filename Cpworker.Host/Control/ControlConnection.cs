@@ -72,6 +72,7 @@ internal sealed class ControlConnection
                     if (line.Length > ControlServer.MaxLineBytes)
                     {
                         await SendAsync(stream, ControlJson.Error($"request longer than {ControlServer.MaxLineBytes} bytes"), stopping).ConfigureAwait(false);
+                        await CloseAfterErrorAsync(stopping).ConfigureAwait(false);
                         return;
                     }
 
@@ -84,6 +85,7 @@ internal sealed class ControlConnection
                     after?.Invoke();
                     if (close)
                     {
+                        await CloseAfterErrorAsync(stopping).ConfigureAwait(false);
                         return;
                     }
                 }
@@ -92,6 +94,7 @@ internal sealed class ControlConnection
                 {
                     // No newline within the limit: never buffer more.
                     await SendAsync(stream, ControlJson.Error($"request longer than {ControlServer.MaxLineBytes} bytes"), stopping).ConfigureAwait(false);
+                    await CloseAfterErrorAsync(stopping).ConfigureAwait(false);
                     return;
                 }
 
@@ -124,6 +127,7 @@ internal sealed class ControlConnection
             await using var stream = new NetworkStream(_socket, ownsSocket: true);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
             await stream.WriteAsync(ControlJson.Serialize(ControlJson.Error(message)), timeout.Token).ConfigureAwait(false);
+            await CloseGracefullyAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -176,6 +180,41 @@ internal sealed class ControlConnection
 
             handshaken = true;
             return (ControlJson.Ok(), null, false);
+        }
+    }
+
+    private async Task CloseAfterErrorAsync(CancellationToken stopping)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(TimeSpan.FromSeconds(1));
+        await CloseGracefullyAsync(timeout.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends our side and discards what the client still sends (bounded in bytes and time): closing
+    /// a Unix socket with unread data resets the connection, and the client would lose the error
+    /// reply it has not read yet.
+    /// </summary>
+    private async Task CloseGracefullyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            byte[] sink = new byte[4096];
+            for (int total = 0; total < 1024 * 1024;)
+            {
+                int n = await _socket.ReceiveAsync(sink, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return;
+                }
+
+                total += n;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client is gone or too slow to notice: close anyway.
         }
     }
 
