@@ -81,13 +81,13 @@ internal sealed class ControlFixture : IAsyncDisposable
         return fixture;
     }
 
-    /// <summary>A task streaming <paramref name="source"/> into a recording output.</summary>
+    /// <summary>A task streaming <paramref name="source"/> into a recording output (with room enough that a pipeline run is not congested by the test's polling).</summary>
     public static TaskConfig Task(string name, Func<FakeSource> source, RecordingSink sink, bool replay = false, string? identity = null, int slice = 0) => new()
     {
         Name = name,
         Identity = identity ?? name,
         Capturer = new CustomCaptureConfig(source) { IsReplay = replay },
-        Outputs = [new OutputConfig { Index = 0, Type = RecordingOutputType.TypeName, Slice = slice, Settings = new RecordingSettings(sink) }],
+        Outputs = [new OutputConfig { Index = 0, Type = RecordingOutputType.TypeName, Slice = slice, Settings = new RecordingSettings(sink) { PipelineBuffers = 64 } }],
     };
 
     /// <inheritdoc/>
