@@ -10,7 +10,15 @@ internal static class PacketSourceFactory
     /// A source for <paramref name="config"/>, not yet opened. <paramref name="loopGuardFilter"/>
     /// is the BPF expression matching every output's traffic (null when the loop guard is off);
     /// the source combines it with the user's <c>bpf</c> as <c>(bpf) and not (guard)</c>.
+    /// The guard applies to <c>pcap_file</c> too (behaviour §5 makes no exception): pass null to
+    /// replay every record. <paramref name="taskName"/> prefixes the source's log lines (<c>{task}: end of file</c>);
+    /// without it the interface or file name is used.
     /// </summary>
-    public static PacketSource Create(CaptureConfig config, string? loopGuardFilter, ILogger logger, TimeProvider time) =>
-        throw new NotImplementedException("capture sources are built in the capture work item");
+    public static PacketSource Create(CaptureConfig config, string? loopGuardFilter, ILogger logger, TimeProvider time, string? taskName = null) =>
+        config switch
+        {
+            LibpcapCaptureConfig live => new LiveCaptureSource(live, loopGuardFilter, logger, taskName ?? live.Interface),
+            PcapFileCaptureConfig file => new PcapFileSource(file, loopGuardFilter, logger, taskName ?? file.FileName, time),
+            _ => throw new CaptureException($"capturer {config.GetType().Name} is not supported"),
+        };
 }

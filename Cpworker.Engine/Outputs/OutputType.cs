@@ -31,6 +31,9 @@ internal abstract class OutputType
     /// </summary>
     public virtual IEnumerable<string> LoopGuardFilters(OutputSettings settings) => [];
 
+    /// <summary>What the output does, for the start-up log: <c>pcap files under /data/captures/&lt;yyyyMMddHH&gt;/</c>.</summary>
+    public virtual string Describe(OutputSettings settings) => Name;
+
     /// <summary>Builds one running instance. Throws <see cref="OutputStartException"/> when it cannot start.</summary>
     public abstract OutputParts Create(OutputSettings settings, OutputContext context);
 }

@@ -69,7 +69,7 @@ internal sealed class TaskGraphFactory
 
             source = task.Capturer is CustomCaptureConfig custom
                 ? custom.CreateSource()
-                : PacketSourceFactory.Create(task.Capturer, LoopGuardFilter.ForTask(task, loopGuard), logger, _time);
+                : PacketSourceFactory.Create(task.Capturer, LoopGuardFilter.ForTask(task, loopGuard), logger, _time, task.Name);
             string? captureInterface = (task.Capturer as LibpcapCaptureConfig)?.Interface;
             DirectionConfig? pattern = task.ReqPattern;
             string? bpf = task.Capturer.Bpf;

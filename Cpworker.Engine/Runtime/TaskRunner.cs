@@ -175,6 +175,11 @@ internal sealed class TaskRunner
                 await scheduler.Started.ConfigureAwait(false);
                 SetState(TaskState.Running, null);
                 _logger.LogInformation("{Task}: running ({Source}, {Outputs} output(s), {Model})", Config.Name, DescribeSource(Config.Capturer), Config.Outputs.Count, _model.ToString().ToLowerInvariant());
+                foreach (OutputConfig o in Config.Outputs)
+                {
+                    string what = _factory.Registry.TryGet(o.Type, out OutputType? type) ? type.Describe(o.Settings) : o.Type;
+                    _logger.LogInformation("{Task}/{Output}: {What}", Config.Name, o.Name, what);
+                }
                 await scheduler.Completion.ConfigureAwait(false);
             }
             catch (Exception ex)
@@ -202,6 +207,11 @@ internal sealed class TaskRunner
             }
 
             failure ??= "stopped unexpectedly";
+            if (failure.StartsWith(Config.Name + "/", StringComparison.Ordinal))
+            {
+                failure = failure[(Config.Name.Length + 1)..]; // "task/output: …" → "output: …" after the task prefix below
+            }
+
             SetState(TaskState.Failed, failure);
             _logger.LogError("{Task}: {Reason}; retrying in {Seconds} s", Config.Name, failure, (int)RetryInterval.TotalSeconds);
             try

@@ -121,12 +121,12 @@ internal sealed partial class DaemonHost
         {
             using var metrics = new CpworkerMetrics(engine, VersionInfo.Version);
             Engine = engine;
+            _logger.LogInformation(
+                "cpworker {Version} starting (pid {Pid}): {Tasks} task(s), {Model} model, config {Config}",
+                VersionInfo.Version, Environment.ProcessId, config.Tasks.Count, config.ExecutionModel.ToString().ToLowerInvariant(), _configPath);
             engine.Start();
             Control = control;
             control?.Start();
-            _logger.LogInformation(
-                "cpworker {Version} started (pid {Pid}): {Tasks} task(s), {Model} model, config {Config}",
-                VersionInfo.Version, Environment.ProcessId, config.Tasks.Count, config.ExecutionModel.ToString().ToLowerInvariant(), _configPath);
             _started.TrySetResult();
             _ = engine.Ready.ContinueWith(_ => notifier.Ready(DescribeTasks(engine)), TaskScheduler.Default);
 

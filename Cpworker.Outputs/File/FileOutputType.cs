@@ -1,5 +1,6 @@
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
+using Cpworker.Outputs.Common;
 
 namespace Cpworker.Outputs.File;
 
@@ -18,6 +19,19 @@ internal sealed class FileOutputType : OutputType
         ((FileSettings)settings).CheckHost(sectionPath, diagnostics);
 
     /// <inheritdoc/>
-    public override OutputParts Create(OutputSettings settings, OutputContext context) =>
-        throw new NotImplementedException("file output");
+    public override string Describe(OutputSettings settings) => $"pcap file {((FileSettings)settings).Name}";
+
+    /// <inheritdoc/>
+    public override OutputParts Create(OutputSettings settings, OutputContext context)
+    {
+        var file = (FileSettings)settings;
+        bool nano = file.TimestampPrecision == TimestampPrecision.Nano;
+        int snaplen = PcapRecordEncoder.FileSnaplen(context.Config.Slice, context.CaptureSnaplen);
+        return new OutputParts(
+            new PcapFileEncoder(context.Time, nano, snaplen),
+            new FileTransport(file, context),
+            PcapFileBuffers.BufferBytes(snaplen),
+            MaxMessages: 1,
+            PipelineBuffers: PcapFileBuffers.PipelineBuffers);
+    }
 }

@@ -1,5 +1,6 @@
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
+using Cpworker.Outputs.Common;
 
 namespace Cpworker.Outputs.RotatingFile;
 
@@ -18,6 +19,25 @@ internal sealed class RotatingFileOutputType : OutputType
         ((RotatingFileSettings)settings).CheckHost(sectionPath, diagnostics);
 
     /// <inheritdoc/>
-    public override OutputParts Create(OutputSettings settings, OutputContext context) =>
-        throw new NotImplementedException("rotating_file output");
+    public override string Describe(OutputSettings settings)
+    {
+        var s = (RotatingFileSettings)settings;
+        string every = s.MaxFileIntervalSeconds == 0 ? "one file, never rotated" : $"a new file every {s.MaxFileIntervalSeconds} s";
+        string keep = s.MaxFiles > 0 ? $", keeping the newest {s.MaxFiles}" : "";
+        return $"pcap files {Path.Combine(s.FileRoot, "<yyyyMMddHH>", "pktminerg_dump_<yyyyMMddHHmmss>.pcap")} ({every}{keep})";
+    }
+
+    /// <inheritdoc/>
+    public override OutputParts Create(OutputSettings settings, OutputContext context)
+    {
+        var rotating = (RotatingFileSettings)settings;
+        var schedule = new RotationSchedule(context.Time, rotating.MaxFileIntervalSeconds);
+        int snaplen = PcapRecordEncoder.FileSnaplen(context.Config.Slice, context.CaptureSnaplen);
+        return new OutputParts(
+            new RotatingFileEncoder(context.Time, snaplen, schedule),
+            new RotatingFileTransport(rotating, context, schedule),
+            PcapFileBuffers.BufferBytes(snaplen),
+            MaxMessages: 1,
+            PipelineBuffers: PcapFileBuffers.PipelineBuffers);
+    }
 }

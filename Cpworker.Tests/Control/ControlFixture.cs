@@ -63,7 +63,7 @@ internal sealed class ControlFixture : IAsyncDisposable
     {
         string dir = NewDirectory();
         var log = new ListLogger();
-        var engine = new CpworkerEngine(config, new OutputTypeRegistry().Add(new RecordingOutputType()), log);
+        var engine = new CpworkerEngine(config, new OutputTypeRegistry().Add(new RecordingOutputType()), log.Factory);
         var level = new LogLevelSwitch(LogLevel.Information);
         ControlFixture? fixture = null;
         var target = new ControlTarget

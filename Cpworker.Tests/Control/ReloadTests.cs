@@ -64,7 +64,7 @@ public class ReloadTests
             Tasks = [steadyTask, Other(generation, slice)],
         };
 
-        await using var engine = new CpworkerEngine(Config(0), Registry(), new ListLogger());
+        await using var engine = new CpworkerEngine(Config(0), Registry(), new ListLogger().Factory);
         engine.Start();
         Assert.That(Run.Until(() => steadySource is not null && steadySource.Delivered > 500, 10_000), Is.True);
         var summaries = new List<ReloadSummary>();
@@ -116,7 +116,7 @@ public class ReloadTests
         List<(byte[] Frame, long TimestampNanos)> frames = SchedulerHarness.Frames(300, runtEvery: int.MaxValue);
         TaskConfig kept = ControlFixture.Task("kept", () => new FakeSource(frames, lossless: false), keptSink);
         TaskConfig removed = ControlFixture.Task("removed", () => new FakeSource(frames, lossless: false), removedSink);
-        await using var engine = new CpworkerEngine(new CpworkerConfig { Tasks = [kept, removed] }, Registry(), new ListLogger());
+        await using var engine = new CpworkerEngine(new CpworkerConfig { Tasks = [kept, removed] }, Registry(), new ListLogger().Factory);
         engine.Start();
         Assert.That(Run.Until(() => removedSink.Records().Count == 300 && keptSink.Records().Count == 300, 10_000), Is.True);
 
@@ -149,7 +149,7 @@ public class ReloadTests
             return ControlFixture.Task("t", () => new FakeSource(SchedulerHarness.Frames(100, runtEvery: int.MaxValue), lossless: false), sink, identity: identity);
         }
 
-        await using var engine = new CpworkerEngine(new CpworkerConfig { Tasks = [Version("v0")] }, Registry(), new ListLogger());
+        await using var engine = new CpworkerEngine(new CpworkerConfig { Tasks = [Version("v0")] }, Registry(), new ListLogger().Factory);
         engine.Start();
         ReloadSummary[] results = await Task.WhenAll(Enumerable.Range(1, 6).Select(i => Task.Run(() => engine.ReloadAsync(new CpworkerConfig { Tasks = [Version($"v{i}")] }))));
         Assert.That(results.Count(r => r.Rebuilt.Count == 1), Is.EqualTo(6), "each reload rebuilt the one running incarnation: " + string.Join(" | ", results.Select(r => r.ToString())));

@@ -32,7 +32,7 @@ public class CpworkerEngineTests
             ],
         };
         var log = new ListLogger();
-        await using var engine = new CpworkerEngine(config, Registry(), log, retryInterval: TimeSpan.FromMilliseconds(200));
+        await using var engine = new CpworkerEngine(config, Registry(), log.Factory, retryInterval: TimeSpan.FromMilliseconds(200));
         engine.Start();
 
         Assert.That(Run.Until(() => engine.GetStatus()[0].State == TaskState.Failed, 10_000), Is.True, "the task is marked failed");
@@ -60,7 +60,7 @@ public class CpworkerEngineTests
             Tasks = [new TaskConfig { Name = "t", Capturer = new CustomCaptureConfig(() =>
                 new FakeSource(frames, lossless: false) { FailAfter = Interlocked.Increment(ref starts) == 1 ? 60 : -1 }), Outputs = [Recording(sink)] }],
         };
-        await using var engine = new CpworkerEngine(config, Registry(), new ListLogger(), retryInterval: TimeSpan.FromMilliseconds(100));
+        await using var engine = new CpworkerEngine(config, Registry(), new ListLogger().Factory, retryInterval: TimeSpan.FromMilliseconds(100));
         engine.Start();
         Assert.That(Run.Until(() => starts == 2 && engine.GetStatus()[0].State == TaskState.Running, 10_000), Is.True);
         Assert.That(Run.Until(() => engine.GetStatus()[0].Capture.Packets == 160, 10_000), Is.True, "counters add over restarts");
@@ -75,7 +75,7 @@ public class CpworkerEngineTests
         {
             Tasks = [new TaskConfig { Name = "r", Capturer = new CustomCaptureConfig(() => new FakeSource(SchedulerHarness.Frames(500))) { IsReplay = true }, Outputs = [Recording(sink)] }],
         };
-        await using var engine = new CpworkerEngine(config, Registry(), new ListLogger());
+        await using var engine = new CpworkerEngine(config, Registry(), new ListLogger().Factory);
         engine.Start();
         Assert.That(engine.ReplaysFinished.Wait(10_000), Is.True);
         await engine.StopAsync();

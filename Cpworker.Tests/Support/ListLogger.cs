@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Cpworker.Tests.Support;
 
 /// <summary>A logger that keeps every line, for tests that check what was logged.</summary>
-internal sealed class ListLogger : ILogger, ILoggerFactory
+internal sealed class ListLogger : ILogger
 {
     private readonly List<(LogLevel Level, string Message)> _lines = new();
 
@@ -18,6 +18,13 @@ internal sealed class ListLogger : ILogger, ILoggerFactory
             }
         }
     }
+
+    /// <summary>Number of lines at <paramref name="level"/> that contain <paramref name="text"/>.</summary>
+    public int Count(LogLevel level, string text) =>
+        Lines.Count(l => l.Level == level && l.Message.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>Every line, for failure messages.</summary>
+    public override string ToString() => string.Join("\n", Lines.Select(l => $"{l.Level}: {l.Message}"));
 
     /// <summary>True when a line containing <paramref name="text"/> was logged.</summary>
     public bool Contains(string text) => Lines.Any(l => l.Message.Contains(text, StringComparison.Ordinal));
@@ -38,16 +45,22 @@ internal sealed class ListLogger : ILogger, ILoggerFactory
         }
     }
 
-    /// <inheritdoc/>
-    public ILogger CreateLogger(string categoryName) => this;
+    /// <summary>The lines at <paramref name="level"/>.</summary>
+    public List<string> At(LogLevel level) => Lines.Where(l => l.Level == level).Select(l => l.Message).ToList();
 
-    /// <inheritdoc/>
-    public void AddProvider(ILoggerProvider provider)
-    {
-    }
+    /// <summary>A logger factory whose every logger is this one (for the engine).</summary>
+    public ILoggerFactory Factory => new SingleLoggerFactory(this);
 
-    /// <inheritdoc/>
-    public void Dispose()
+    private sealed class SingleLoggerFactory(ILogger logger) : ILoggerFactory
     {
+        public ILogger CreateLogger(string categoryName) => logger;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
