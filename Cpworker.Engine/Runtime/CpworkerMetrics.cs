@@ -41,6 +41,9 @@ public sealed class CpworkerMetrics : IDisposable
         _meter.CreateObservableGauge("cpworker.pipeline.ring.used", () => PerTask(s => s.Buffer.RingUsed), "{batch}", "Batches waiting between capture and encapsulation");
     }
 
+    /// <summary>The meter (tests listen to this instance only).</summary>
+    internal Meter Meter => _meter;
+
     /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();
 
