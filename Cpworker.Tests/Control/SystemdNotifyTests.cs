@@ -71,7 +71,7 @@ public class SystemdNotifyTests
 
             List<string> ready = ReceiveUntil(notify, "READY=1", 30_000, daemon);
             Assert.That(ready[^1], Does.Contain($"MAINPID={daemon.Pid}").And.Contain("STATUS=1 of 2 task(s) running"), "ready once one task runs and the other has failed");
-            Assert.That(daemon.Output, Does.Contain("gone:"), "the failing task was logged");
+            Assert.That(daemon.WaitForLine("gone:", 10_000), Is.True, "the failing task was logged");
 
             // The built binary's ctl against the built daemon.
             (int code, string stdout, string stderr) = Run.Command("dotnet", $"\"{DaemonProcess.DllPath}\" ctl --socket {socketPath} tasks");
