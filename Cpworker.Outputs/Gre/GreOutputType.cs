@@ -1,5 +1,8 @@
+using System.Net;
+using System.Net.Sockets;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
+using Cpworker.Outputs.Common;
 
 namespace Cpworker.Outputs.Gre;
 
@@ -18,6 +21,40 @@ internal sealed class GreOutputType : OutputType
         ((GreSettings)settings).CheckHost(sectionPath, diagnostics);
 
     /// <inheritdoc/>
-    public override OutputParts Create(OutputSettings settings, OutputContext context) =>
-        throw new NotImplementedException("gre output");
+    public override OutputParts Create(OutputSettings settings, OutputContext context)
+    {
+        var s = (GreSettings)settings;
+        IPAddress address = HostResolver.Resolve(s.Host);
+        bool ipv6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+        Socket socket = DatagramSockets.CreateRawGre(address, s.BindDevice, s.PmtuDiscovery);
+        var transport = new DatagramTransport(socket, new IPEndPoint(address, 0), DatagramBuffers.MaxMessages, context);
+        int maxFrame = GreEncoder.MaxFrame(ipv6);
+        int maxDatagram = GreFormat.HeaderLength + Math.Min(Math.Max(context.CaptureSnaplen, 1), maxFrame);
+        return new OutputParts(
+            new GreEncoder(s.ServiceTag, maxFrame),
+            transport,
+            DatagramBuffers.BufferBytes(maxDatagram),
+            DatagramBuffers.MaxMessages,
+            DatagramBuffers.PipelineBuffers);
+    }
+
+    /// <inheritdoc/>
+    public override string Describe(OutputSettings settings)
+    {
+        var s = (GreSettings)settings;
+        return s.ServiceTag == GreSettings.NoServiceTag ? $"GRE to {s.Host}" : $"GRE to {s.Host} (service tag {s.ServiceTag})";
+    }
+
+    /// <inheritdoc/>
+    public override IEnumerable<string> LoopGuardFilters(OutputSettings settings)
+    {
+        IPAddress? address = HostResolver.TryResolve(((GreSettings)settings).Host);
+        if (address is null)
+        {
+            return [];
+        }
+
+        string ip = address.AddressFamily == AddressFamily.InterNetworkV6 ? "ip6" : "ip";
+        return [$"{ip} proto 47 and dst host {HostResolver.ForFilter(address)}"];
+    }
 }

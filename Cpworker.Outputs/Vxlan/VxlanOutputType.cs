@@ -1,5 +1,8 @@
+using System.Net;
+using System.Net.Sockets;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
+using Cpworker.Outputs.Common;
 
 namespace Cpworker.Outputs.Vxlan;
 
@@ -18,6 +21,38 @@ internal sealed class VxlanOutputType : OutputType
         ((VxlanSettings)settings).CheckHost(sectionPath, diagnostics);
 
     /// <inheritdoc/>
-    public override OutputParts Create(OutputSettings settings, OutputContext context) =>
-        throw new NotImplementedException("vxlan output");
+    public override OutputParts Create(OutputSettings settings, OutputContext context)
+    {
+        var s = (VxlanSettings)settings;
+        IPAddress address = HostResolver.Resolve(s.Host);
+        bool ipv6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+        var destination = new IPEndPoint(address, s.Port);
+        var encoder = new VxlanEncoder(
+            s.VniKind, s.Vni, s.CaptureTime, s.SplitMaxPayloadSize, s.SplitRecalculateChecksum, VxlanEncoder.MaxPayload(ipv6));
+        Socket socket = DatagramSockets.CreateUdp(destination, s.BindDevice, s.PmtuDiscovery);
+        var transport = new DatagramTransport(socket, destination, DatagramBuffers.MaxMessages, context);
+        return new OutputParts(
+            encoder,
+            transport,
+            DatagramBuffers.BufferBytes(encoder.MaxDatagram(context.CaptureSnaplen)),
+            DatagramBuffers.MaxMessages,
+            DatagramBuffers.PipelineBuffers);
+    }
+
+    /// <inheritdoc/>
+    public override string Describe(OutputSettings settings)
+    {
+        var s = (VxlanSettings)settings;
+        string tag = s.VniKind == VniKind.Vni1 ? $"vni1 {s.Vni}" : $"vni2 0x{s.Vni:x8}";
+        string split = s.SplitMaxPayloadSize > 0 ? $", split at {s.SplitMaxPayloadSize} bytes" : "";
+        return $"VXLAN to {s.Host}:{s.Port} ({tag}{split})";
+    }
+
+    /// <inheritdoc/>
+    public override IEnumerable<string> LoopGuardFilters(OutputSettings settings)
+    {
+        var s = (VxlanSettings)settings;
+        IPAddress? address = HostResolver.TryResolve(s.Host);
+        return address is null ? [] : [$"udp and dst host {HostResolver.ForFilter(address)} and dst port {s.Port}"];
+    }
 }

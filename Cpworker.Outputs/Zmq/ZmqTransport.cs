@@ -1,0 +1,273 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using Cpworker.Engine.Outputs;
+using Cpworker.Engine.Runtime;
+using Microsoft.Extensions.Logging;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace Cpworker.Outputs.Zmq;
+
+/// <summary>
+/// Sends each batch as one message on a NetMQ <c>PUSH</c> socket. Never blocks: a batch the socket
+/// cannot queue (high-water mark reached, receiver gone) is dropped and all its records are counted
+/// as error drops, so memory stays bounded by <c>hwm</c> batches while the receiver is down.
+/// </summary>
+/// <remarks>
+/// NetMQ sockets are not thread-safe: the socket is created on the first <see cref="Send"/> or
+/// <see cref="OnTick"/> and used and closed on that same thread (the output's sender thread under
+/// pipeline, the capture thread under rtc). Messages come from NetMQ's buffer pool
+/// (<see cref="NetMqBufferPool"/>) and are copied from the send buffer, which is reused at once.
+/// </remarks>
+internal sealed class ZmqTransport : OutputTransport
+{
+    /// <summary>How long queued batches may still be delivered after <see cref="Close"/>.</summary>
+    public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait at <see cref="Close"/> for the last batch to leave: shutdown must stay quick.</summary>
+    private static readonly TimeSpan MaxWaitAtClose = TimeSpan.FromSeconds(2);
+
+    private readonly string _endpoint;
+
+    /// <summary>The receiver's address, to find the connection's send queue at close; null = do not check.</summary>
+    private readonly IPEndPoint? _destination;
+    private readonly int _hwm;
+    private readonly bool _ipv6;
+    private readonly TimeSpan _linger;
+    private readonly OutputCounters.SenderSide _counters;
+    private readonly ILogger _logger;
+    private readonly LogThrottle _errorLog;
+    private readonly string _displayName;
+
+    /// <summary>Signalled when the buffer of the last batch sent has been written out.</summary>
+    private ReturnWatch _lastSent = new();
+
+    /// <summary>Armed for the batch being sent; becomes <see cref="_lastSent"/> when the send succeeds.</summary>
+    private ReturnWatch _sending = new();
+
+    /// <summary>The buffer of the last batch sent, while it is watched.</summary>
+    private byte[]? _lastSentBuffer;
+
+    private PushSocket? _socket;
+    private bool _closed;
+
+    /// <summary>Creates the transport for <paramref name="endpoint"/> (<c>tcp://host:port</c>); nothing is opened yet.</summary>
+    public ZmqTransport(string endpoint, int hwm, bool ipv6, OutputContext context, TimeSpan? linger = null, IPEndPoint? destination = null)
+    {
+        _endpoint = endpoint;
+        _destination = destination;
+        _hwm = hwm;
+        _ipv6 = ipv6;
+        _linger = linger ?? DefaultLinger;
+        _counters = context.Counters.Sender;
+        _logger = context.Logger;
+        _errorLog = new LogThrottle(context.Time, TimeSpan.FromMinutes(1));
+        _displayName = context.DisplayName;
+    }
+
+    /// <summary>Where the batches go.</summary>
+    public string Endpoint => _endpoint;
+
+    /// <inheritdoc/>
+    public override void Send(SendBuffer buffer)
+    {
+        int length = buffer.Length;
+        if (length == 0)
+        {
+            return;
+        }
+
+        PushSocket? socket = EnsureSocket();
+        bool sent = false;
+        if (socket is not null)
+        {
+            var msg = default(Msg);
+            msg.InitPool(length);
+            byte[]? array = WatchSending(ref msg);
+            try
+            {
+                buffer.Written.CopyTo(msg.Slice());
+                sent = socket.TrySend(ref msg, TimeSpan.Zero, more: false);
+                if (sent)
+                {
+                    SentWatched(array);
+                }
+                else
+                {
+                    Report("the send queue is full (hwm reached or no receiver)", null);
+                }
+            }
+            catch (Exception ex) when (ex is NetMQException or ObjectDisposedException or InvalidOperationException)
+            {
+                Report(ex.Message, ex);
+            }
+            finally
+            {
+                if (!sent)
+                {
+                    if (array is not null)
+                    {
+                        NetMqBufferPool.Instance?.Unwatch(array, _sending);
+                    }
+
+                    msg.Close();
+                }
+            }
+        }
+
+        if (!sent)
+        {
+            _counters.FailedSends++;
+            _counters.ErrorPackets += buffer.PacketCount;
+            _counters.ErrorBytes += buffer.PacketBytes;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void OnTick() => EnsureSocket(); // connect early, before the first batch
+
+    /// <inheritdoc/>
+    public override void Close()
+    {
+        _closed = true;
+        PushSocket? socket = _socket;
+        _socket = null;
+        if (socket is not null && _lastSentBuffer is not null && !WaitWrittenOut())
+        {
+            Report("the last batch may not have reached the receiver before closing", null);
+        }
+
+        socket?.Dispose();
+        if (_lastSentBuffer is not null)
+        {
+            NetMqBufferPool.Instance?.Unwatch(_lastSentBuffer, _lastSent);
+            _lastSentBuffer = null;
+        }
+    }
+
+    /// <summary>
+    /// Waits, within the linger time (at most <see cref="MaxWaitAtClose"/>), until NetMQ has written
+    /// the last batch to its connection and the receiver's kernel has acknowledged every byte.
+    /// NetMQ itself cannot be trusted with this: it ends the connection as soon as its pipe is
+    /// empty, even in the middle of a large message, and ends it with a reset that discards what
+    /// the kernel still holds.
+    /// </summary>
+    private bool WaitWrittenOut()
+    {
+        TimeSpan budget = _linger < MaxWaitAtClose ? _linger : MaxWaitAtClose;
+        long deadline = Environment.TickCount64 + (long)budget.TotalMilliseconds;
+        if (!_lastSent.Wait(budget))
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            long pending = _destination is null ? 0 : TcpSendQueue.PendingBytes(_destination);
+            if (pending <= 0)
+            {
+                return true;
+            }
+
+            if (Environment.TickCount64 >= deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(5); // shutdown only: a few polls while the receiver acknowledges
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        Close();
+        _lastSent.Dispose();
+        _sending.Dispose();
+    }
+
+    private PushSocket? EnsureSocket()
+    {
+        if (_socket is not null || _closed)
+        {
+            return _socket;
+        }
+
+        try
+        {
+            NetMqBufferPool.EnsureConfigured();
+            var socket = new PushSocket();
+            socket.Options.SendHighWatermark = _hwm;
+            socket.Options.Linger = _linger;
+            if (_ipv6)
+            {
+                socket.Options.IPv4Only = false;
+            }
+
+            try
+            {
+                socket.Connect(_endpoint);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            _socket = socket;
+        }
+        catch (Exception ex) when (ex is NetMQException or ArgumentException or System.Net.Sockets.SocketException)
+        {
+            Report($"cannot connect to {_endpoint}: {ex.Message}", ex);
+        }
+
+        return _socket;
+    }
+
+    /// <summary>
+    /// Watches the message's pooled buffer before NetMQ gets it (it may come back at once), so
+    /// that <see cref="Close"/> can wait for the last batch to be written out.
+    /// </summary>
+    private byte[]? WatchSending(ref Msg msg)
+    {
+        NetMqBufferPool? pool = NetMqBufferPool.Instance;
+        if (pool is null || !MemoryMarshal.TryGetArray<byte>(msg.SliceAsMemory(), out ArraySegment<byte> segment) || segment.Array is null)
+        {
+            return null;
+        }
+
+        pool.Watch(segment.Array, _sending);
+        return segment.Array;
+    }
+
+    /// <summary>The watched batch went to NetMQ: batches leave in order, so only it needs watching from now on.</summary>
+    private void SentWatched(byte[]? array)
+    {
+        if (array is null)
+        {
+            return;
+        }
+
+        if (_lastSentBuffer is not null)
+        {
+            NetMqBufferPool.Instance?.Unwatch(_lastSentBuffer, _lastSent);
+        }
+
+        (_lastSent, _sending) = (_sending, _lastSent);
+        _lastSentBuffer = array;
+    }
+
+    private void Report(string reason, Exception? ex)
+    {
+        if (_errorLog.ShouldLog())
+        {
+            _logger.LogWarning(
+                ex,
+                "{Output}: batch to {Endpoint} dropped: {Reason} ({Failed} batches dropped so far)",
+                _displayName,
+                _endpoint,
+                reason,
+                _counters.FailedSends + 1);
+        }
+    }
+}
