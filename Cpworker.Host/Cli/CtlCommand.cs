@@ -82,8 +82,9 @@ internal static class CtlCommand
         long previousAt = 0;
         for (int screen = 1; ; screen++)
         {
+            // Rows first, totals second: the totals then never show less than the rows they sum.
+            (JsonObject tasks, _) = await client.CommandRawAsync("tasks", null, cancellationToken).ConfigureAwait(false);
             (JsonObject summary, string summaryLine) = await client.CommandRawAsync("collect_stats_summary", null, cancellationToken).ConfigureAwait(false);
-            (JsonObject tasks, string tasksLine) = await client.CommandRawAsync("tasks", null, cancellationToken).ConfigureAwait(false);
             long now = Stopwatch.GetTimestamp();
             foreach ((JsonObject reply, string command) in new[] { (summary, "collect_stats_summary"), (tasks, "tasks") })
             {
