@@ -1,5 +1,7 @@
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Capture;
 using Cpworker.Engine.Outputs;
+using Cpworker.Engine.Runtime;
 using Cpworker.Engine.Threading;
 using Microsoft.Extensions.Logging;
 
@@ -21,6 +23,9 @@ internal abstract class PacketScheduler
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopRequested;
     private volatile bool _aborted;
+
+    /// <summary>A loop guard handed over by a reload, waiting for the capture thread to apply it; null when none.</summary>
+    private volatile LoopGuardChange? _pendingLoopGuard;
 
     /// <summary>Wakes threads that idle (a replay after its end) when a stop is requested.</summary>
     protected ManualResetEventSlim StopSignal { get; } = new(false);
@@ -46,6 +51,12 @@ internal abstract class PacketScheduler
 
     /// <summary>The task's batch pool, once the source is open; for checks that every batch came back.</summary>
     internal abstract Packets.PacketBatchPool? BatchPool { get; }
+
+    /// <summary>
+    /// The task's pipeline buffer now: batch memory and the capture→encapsulation ring (zero under
+    /// rtc, which has no pipeline buffer). Read on request from any thread; values may be a moment old.
+    /// </summary>
+    public abstract PipelineBufferUsage BufferUsage { get; }
 
     /// <summary>True once <see cref="RequestStop"/> was called.</summary>
     protected bool StopRequested => _stopRequested;
@@ -74,6 +85,31 @@ internal abstract class PacketScheduler
     {
         _aborted = true;
         RequestStop();
+    }
+
+    /// <summary>
+    /// Hands a new loop guard to the running capture (a reload changed the outputs). The capture
+    /// thread applies it between two fills with <see cref="PacketSource.SetFilter"/>, so the handle
+    /// stays open and no packet is lost; the last request wins. Any thread.
+    /// </summary>
+    public void RequestLoopGuard(string? loopGuard) => _pendingLoopGuard = new LoopGuardChange(loopGuard);
+
+    /// <summary>
+    /// Capture thread, between fills: applies a loop guard handed over by <see cref="RequestLoopGuard"/>.
+    /// One volatile read when there is none.
+    /// </summary>
+    protected void ApplyPendingLoopGuard()
+    {
+        if (_pendingLoopGuard is null)
+        {
+            return;
+        }
+
+        LoopGuardChange? change = Interlocked.Exchange(ref _pendingLoopGuard, null);
+        if (change is not null)
+        {
+            Graph.ApplyLoopGuard(change.Guard);
+        }
     }
 
     /// <summary>Starts a background packet thread pinned to the next CPU of <c>cpu_affinity</c>.</summary>

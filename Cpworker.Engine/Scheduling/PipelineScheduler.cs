@@ -1,6 +1,7 @@
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Packets;
+using Cpworker.Engine.Runtime;
 using Cpworker.Engine.Threading;
 using Microsoft.Extensions.Logging;
 
@@ -39,6 +40,23 @@ internal sealed class PipelineScheduler : PacketScheduler
     internal override PacketBatchPool? BatchPool => Pool;
 
     private PacketBatchPool? Pool { get; set; }
+
+    /// <inheritdoc/>
+    public override PipelineBufferUsage BufferUsage
+    {
+        get
+        {
+            PacketBatchPool? pool = Pool;
+            BoundedQueue<PacketBatch>? ring = _toEncap;
+            if (pool is null || ring is null)
+            {
+                return default;
+            }
+
+            long inUse = Math.Max(0, pool.Capacity - pool.Available);
+            return new PipelineBufferUsage((long)pool.Capacity * pool.BatchBytes, inUse * pool.BatchBytes, ring.Capacity, Math.Max(0, ring.Count));
+        }
+    }
 
     /// <summary>The output lanes; for tests.</summary>
     internal IReadOnlyList<QueuedSendLane> Lanes => _lanes;
@@ -117,6 +135,7 @@ internal sealed class PipelineScheduler : PacketScheduler
                 batch ??= Pool!.Rent(PollTimeoutMs);
                 if (batch is not null)
                 {
+                    ApplyPendingLoopGuard();
                     SourceStatus status = source.Fill(batch, PollTimeoutMs);
                     if (batch.Count > 0)
                     {

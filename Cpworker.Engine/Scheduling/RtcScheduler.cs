@@ -23,6 +23,9 @@ internal sealed class RtcScheduler : PacketScheduler
     private PacketBatchPool? Pool { get; set; }
 
     /// <inheritdoc/>
+    public override Runtime.PipelineBufferUsage BufferUsage => default;
+
+    /// <inheritdoc/>
     public override void Start() => StartThread("rtc", Run);
 
     private void Run()
@@ -77,6 +80,7 @@ internal sealed class RtcScheduler : PacketScheduler
         {
             if (!endOfInput)
             {
+                ApplyPendingLoopGuard();
                 SourceStatus status = source.Fill(batch, PollTimeoutMs);
                 if (batch.Count > 0)
                 {
