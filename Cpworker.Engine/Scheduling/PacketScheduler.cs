@@ -207,4 +207,65 @@ internal abstract class PacketScheduler
             Graph.Logger.LogError(ex, "{Output}: close failed: {Reason}", output.Context.DisplayName, ex.Message);
         }
     }
+
+    /// <summary>
+    /// A queued lane for an output. A replay waits for a free buffer so nothing is lost, except for
+    /// an isolated (custom) output, which must never hold the others up: it drops, counted.
+    /// </summary>
+    protected QueuedSendLane CreateQueuedLane(OutputParts parts) =>
+        new(parts.PipelineBuffers, parts.BufferBytes, parts.MaxMessages, Graph.IsLossless && !parts.Isolated, () => Aborted);
+
+    /// <summary>
+    /// A sender thread's loop: sends what the lane delivers, ticks the transport, and closes it
+    /// once the encoder side has completed and the lane is drained. After an abort, what is still
+    /// queued is counted as lost instead of sent.
+    /// </summary>
+    protected void RunSender(OutputStage output, QueuedSendLane lane)
+    {
+        OutputTransport transport = output.Parts.Transport;
+        long nextTick = Environment.TickCount64 + TickIntervalMs;
+        try
+        {
+            while (true)
+            {
+                SendBuffer? buffer = lane.TakeWork(PollTimeoutMs);
+                if (buffer is not null)
+                {
+                    if (!Aborted)
+                    {
+                        try
+                        {
+                            transport.Send(buffer);
+                        }
+                        catch (Exception ex)
+                        {
+                            Graph.Logger.LogError(ex, "{Output}: send failed: {Reason}", output.Context.DisplayName, ex.Message);
+                        }
+                    }
+                    else
+                    {
+                        output.Context.Counters.Sender.ErrorPackets += buffer.PacketCount;
+                        output.Context.Counters.Sender.ErrorBytes += buffer.PacketBytes;
+                    }
+
+                    lane.Recycle(buffer);
+                }
+                else if (lane.IsDrained)
+                {
+                    break;
+                }
+
+                long now = Environment.TickCount64;
+                if (now >= nextTick)
+                {
+                    nextTick = now + TickIntervalMs;
+                    TickTransport(output);
+                }
+            }
+        }
+        finally
+        {
+            CloseTransport(output);
+        }
+    }
 }

@@ -90,7 +90,8 @@ internal sealed partial class DaemonHost
         using var notifier = SystemdNotifier.FromEnvironment(_logger);
         _notifier = notifier;
         using ShutdownSignals? signals = HandleSignals ? new ShutdownSignals(RequestReload) : null;
-        await using var engine = new CpworkerEngine(config, Registry, _loggers);
+        var options = new CpworkerEngineOptions { LoggerFactory = _loggers }.UseRegistry(Registry);
+        await using CpworkerEngine engine = CpworkerEngine.Create(config, options);
         var started = DateTimeOffset.UtcNow;
         long startedTicks = Environment.TickCount64;
         ControlServer? control = null;
