@@ -68,7 +68,8 @@ case "$cmd" in
     ;;
   pack)
     ensure_dotnet
-    dotnet pack Cpworker.sln -c "$CONFIGURATION" -o artifacts/packages
+    dotnet pack Cpworker.sln -c "$CONFIGURATION" -o artifacts/packages -p:ContinuousIntegrationBuild=true
+    log "packages: $ROOT/artifacts/packages (samples/EmbeddedRecorder restores from there)"
     ;;
   clean)
     rm -rf artifacts captures

@@ -11,13 +11,26 @@ namespace Cpworker.Outputs;
 internal static class StandardOutputs
 {
     /// <summary>Adds gre, vxlan, zmq, file and rotating_file to <paramref name="registry"/>.</summary>
-    public static OutputTypeRegistry AddStandardOutputs(this OutputTypeRegistry registry) => registry
-        .Add(new GreOutputType())
-        .Add(new VxlanOutputType())
-        .Add(new ZmqOutputType())
-        .Add(new FileOutputType())
-        .Add(new RotatingFileOutputType());
+    public static OutputTypeRegistry AddStandardOutputs(this OutputTypeRegistry registry)
+    {
+        foreach (OutputType type in Types())
+        {
+            registry.Add(type);
+        }
+
+        return registry;
+    }
 
     /// <summary>A registry with every output type cpworker knows.</summary>
     public static OutputTypeRegistry CreateRegistry() => new OutputTypeRegistry().AddStandardOutputs();
+
+    /// <summary>A new instance of each of cpworker's output types.</summary>
+    internal static IEnumerable<OutputType> Types() =>
+    [
+        new GreOutputType(),
+        new VxlanOutputType(),
+        new ZmqOutputType(),
+        new FileOutputType(),
+        new RotatingFileOutputType(),
+    ];
 }

@@ -2,10 +2,30 @@ using Cpworker.Engine.Capture;
 
 namespace Cpworker.Engine.Configuration;
 
-/// <summary>A capture supplied in code rather than by a <c>capturer</c> object (tests, embedding applications).</summary>
-/// <param name="CreateSource">Creates a fresh, unopened source each time the task starts.</param>
-internal sealed record CustomCaptureConfig(Func<PacketSource> CreateSource) : CaptureConfig
+/// <summary>A capture supplied in code instead of a <c>capturer</c> object: an application's <see cref="IPacketSource"/>.</summary>
+public sealed record CustomCaptureConfig : CaptureConfig
 {
-    /// <summary>True when the source ends (a replay): the engine waits for it with <c>ReplaysFinished</c>.</summary>
+    private readonly Func<PacketSource> _create;
+
+    /// <summary>Uses the sources <paramref name="createSource"/> makes: a fresh one each time the task starts.</summary>
+    public CustomCaptureConfig(Func<IPacketSource> createSource)
+    {
+        ArgumentNullException.ThrowIfNull(createSource);
+        _create = () => new ExternalPacketSource(createSource(), IsReplay);
+    }
+
+    /// <summary>An engine-internal source (tests and built-in adapters).</summary>
+    internal CustomCaptureConfig(Func<PacketSource> createSource)
+    {
+        _create = createSource;
+    }
+
+    /// <summary>
+    /// True when the source ends (a replay): nothing is lost to congestion, and the engine's
+    /// <see cref="Runtime.CpworkerEngine.ReplaysFinished"/> waits for it.
+    /// </summary>
     public bool IsReplay { get; init; }
+
+    /// <summary>A new, unopened source.</summary>
+    internal PacketSource CreateSource() => _create();
 }

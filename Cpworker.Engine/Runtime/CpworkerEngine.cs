@@ -9,23 +9,42 @@ namespace Cpworker.Engine.Runtime;
 
 /// <summary>
 /// Runs the tasks of a configuration: each task captures, classifies and forwards on its own
-/// threads; a task that fails is retried while the others carry on.
+/// threads; a task that fails is retried while the others carry on. A reload
+/// (<see cref="ReloadAsync"/>) swaps the configuration without touching unchanged tasks.
 /// </summary>
-public sealed class CpworkerEngine : IAsyncDisposable
+/// <remarks>
+/// Thread safety: every public member may be called from any thread. Status and totals are read
+/// on request from counters the packet threads write; nothing here runs on a packet thread.
+/// </remarks>
+public sealed partial class CpworkerEngine : IAsyncDisposable
 {
     /// <summary>How long a stop waits for queues to drain before dropping what is left.</summary>
     public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromMilliseconds(2500);
 
     private readonly TaskGraphFactory _factory;
+    private readonly OutputTypeRegistry _registry;
     private readonly ILogger _logger;
     private readonly ThreadAffinity _affinity;
-    private readonly List<TaskRunner> _runners = new();
     private readonly TaskCompletionSource _replaysFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SummaryReporter _summary;
-    private readonly object _gate = new();
     private readonly TimeSpan _retryInterval;
-    private int _replaysPending;
+
+    /// <summary>Guards <see cref="_runners"/>, the retired totals, <see cref="Config"/> and the start/stop flags.</summary>
+    private readonly object _gate = new();
+
+    /// <summary>The running tasks, in configuration order.</summary>
+    private List<TaskRunner> _runners = new();
+
+    /// <summary>Capture counters of tasks removed or rebuilt by reloads (totals since start include them).</summary>
+    private CaptureCounterSnapshot _retiredCapture;
+
+    /// <summary>Output counters of tasks removed or rebuilt by reloads.</summary>
+    private OutputCounterSnapshot _retiredOutputs;
+
+    /// <summary>The loop guard of the current configuration.</summary>
+    private string? _loopGuard;
+
     private bool _started;
     private bool _stopped;
 
@@ -33,20 +52,21 @@ public sealed class CpworkerEngine : IAsyncDisposable
     {
         _retryInterval = retryInterval ?? TaskRunner.DefaultRetryInterval;
         Config = config;
+        _registry = registry;
         loggers ??= NullLoggerFactory.Instance;
         time ??= TimeProvider.System;
         _logger = loggers.CreateLogger("cpworker");
         _factory = new TaskGraphFactory(registry, loggers, time);
         _affinity = new ThreadAffinity(config.CpuAffinity ?? []);
         _summary = new SummaryReporter(this, _logger, time);
-        string? guard = LoopGuardFilter.Build(config.Tasks, registry);
+        _loopGuard = LoopGuardFilter.Build(config.Tasks, registry);
         foreach (TaskConfig task in config.Tasks)
         {
-            _runners.Add(CreateRunner(task, guard));
+            _runners.Add(CreateRunner(task, config));
         }
     }
 
-    /// <summary>The configuration the engine runs.</summary>
+    /// <summary>The configuration the engine runs (after a reload: the new one, with the unchanged tasks as they were).</summary>
     public CpworkerConfig Config { get; private set; }
 
     /// <summary>Completes when every <c>pcap_file</c> task has replayed its file (never, when there is none).</summary>
@@ -58,6 +78,7 @@ public sealed class CpworkerEngine : IAsyncDisposable
     /// <summary>Starts every task. Returns at once; tasks start in the background.</summary>
     public void Start()
     {
+        TaskRunner[] runners;
         lock (_gate)
         {
             if (_started)
@@ -66,11 +87,11 @@ public sealed class CpworkerEngine : IAsyncDisposable
             }
 
             _started = true;
+            runners = _runners.ToArray();
         }
 
         _affinity.ConfineProcess();
-        _replaysPending = _runners.Count(r => r.Config.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true });
-        foreach (TaskRunner r in _runners)
+        foreach (TaskRunner r in runners)
         {
             r.Start();
         }
@@ -107,25 +128,77 @@ public sealed class CpworkerEngine : IAsyncDisposable
     {
         lock (_gate)
         {
-            return _runners.Select(r => r.Status()).ToArray();
+            var list = new TaskStatus[_runners.Count];
+            for (int i = 0; i < list.Length; i++)
+            {
+                list[i] = _runners[i].Status();
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary>
+    /// Totals over every task since the engine started, including tasks removed or rebuilt by a
+    /// reload, and the pipeline buffers in use now. Cheap: reads counters, takes no packet-path lock.
+    /// </summary>
+    public EngineTotals GetTotals()
+    {
+        lock (_gate)
+        {
+            CaptureCounterSnapshot capture = _retiredCapture;
+            OutputCounterSnapshot outputs = _retiredOutputs;
+            PipelineBufferUsage buffer = default;
+            foreach (TaskRunner r in _runners)
+            {
+                TaskStatus s = r.Status();
+                capture += s.Capture;
+                foreach (OutputStatus o in s.Outputs)
+                {
+                    outputs += o.Counters;
+                }
+
+                buffer += s.Buffer;
+            }
+
+            return new EngineTotals(capture, outputs, buffer);
         }
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    private TaskRunner CreateRunner(TaskConfig task, string? guard)
+    private TaskRunner CreateRunner(TaskConfig task, CpworkerConfig config)
     {
-        long pipelineBytes = (long)(Config.PipelineBufferSizeMb ?? 256) * 1024 * 1024;
-        var runner = new TaskRunner(task, _factory, Config.ExecutionModel, pipelineBytes, _affinity, guard, _logger, _retryInterval);
-        runner.EndOfInput += OnEndOfInput;
+        long pipelineBytes = PipelineBytes(config);
+        var runner = new TaskRunner(task, _factory, config.ExecutionModel, pipelineBytes, _affinity, _loopGuard, _logger, _retryInterval);
+        runner.EndOfInput += _ => CheckReplays();
         runner.StateChanged += _ => CheckReady();
         return runner;
     }
 
-    private void OnEndOfInput(TaskRunner runner)
+    private static long PipelineBytes(CpworkerConfig config) => (long)(config.PipelineBufferSizeMb ?? 256) * 1024 * 1024;
+
+    private void CheckReplays()
     {
-        if (Interlocked.Decrement(ref _replaysPending) == 0)
+        bool finished;
+        lock (_gate)
+        {
+            int replays = 0;
+            finished = true;
+            foreach (TaskRunner r in _runners)
+            {
+                if (r.IsReplay)
+                {
+                    replays++;
+                    finished &= r.ReplayEnded;
+                }
+            }
+
+            finished &= replays > 0;
+        }
+
+        if (finished)
         {
             _replaysFinished.TrySetResult();
         }

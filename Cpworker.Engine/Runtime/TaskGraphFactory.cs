@@ -73,6 +73,7 @@ internal sealed class TaskGraphFactory
                 : PacketSourceFactory.Create(task.Capturer, LoopGuardFilter.ForTask(task, loopGuard), logger, _time, task.Name);
             string? captureInterface = (task.Capturer as LibpcapCaptureConfig)?.Interface;
             DirectionConfig? pattern = task.ReqPattern;
+            string? bpf = task.Capturer.Bpf;
             return new TaskGraph(
                 task,
                 source,
@@ -80,7 +81,8 @@ internal sealed class TaskGraphFactory
                 stages,
                 captureCounters,
                 logger,
-                _time);
+                _time,
+                (s, guard) => CaptureFilter.Compose(bpf, guard, s.ResolveInterface));
         }
         catch
         {

@@ -49,7 +49,7 @@ internal sealed class TaskRunner
     /// <summary>Pause between a failure and the next attempt.</summary>
     public TimeSpan RetryInterval { get; }
 
-    /// <summary>The loop guard the task's capture excludes.</summary>
+    /// <summary>The loop guard of the whole configuration (the task applies it unless it is a replay or opted out); guarded by the runner's lock.</summary>
     public string? LoopGuard { get; private set; }
 
     /// <summary>Capture counters over every incarnation of the task.</summary>
@@ -67,15 +67,23 @@ internal sealed class TaskRunner
     /// <summary>True once the task has started or failed at least once.</summary>
     public bool Settled { get; private set; }
 
+    /// <summary>True once a replay task has delivered its whole file.</summary>
+    public bool ReplayEnded { get; private set; }
+
+    /// <summary>True for tasks that replay a file and end (what <c>--exit-at-eof</c> waits for).</summary>
+    public bool IsReplay => Config.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true };
+
     /// <summary>The task's state and counters now.</summary>
     public TaskStatus Status()
     {
         TaskState state;
         string? error;
+        PacketScheduler? scheduler;
         lock (_gate)
         {
             state = _state;
             error = _error;
+            scheduler = _scheduler;
         }
 
         var outputs = new OutputStatus[Config.Outputs.Count];
@@ -85,7 +93,10 @@ internal sealed class TaskRunner
             outputs[i] = new OutputStatus(o.Name, o.Type, OutputCounters[i].Snapshot());
         }
 
-        return new TaskStatus(Config.Name, Config.Fingerprint, state, error, CaptureCounters.Snapshot(), outputs);
+        return new TaskStatus(Config.Name, Config.Fingerprint, state, error, CaptureCounters.Snapshot(), outputs)
+        {
+            Buffer = scheduler?.BufferUsage ?? default,
+        };
     }
 
     /// <summary>Starts the task in the background.</summary>
@@ -97,10 +108,11 @@ internal sealed class TaskRunner
     /// </summary>
     public async Task StopAsync(TimeSpan drainTimeout)
     {
-        _stop.Cancel();
         PacketScheduler? scheduler;
         lock (_gate)
         {
+            // Under the lock: RunAsync either sees the cancellation before it publishes a scheduler, or we see the scheduler.
+            _stop.Cancel();
             scheduler = _scheduler;
         }
 
@@ -133,12 +145,30 @@ internal sealed class TaskRunner
             string? failure = null;
             try
             {
-                graph = _factory.Build(Config, LoopGuard, CaptureCounters, OutputCounters);
-                graph.EndOfInput += () => EndOfInput?.Invoke(this);
-                scheduler = PacketScheduler.Create(_model, graph, _affinity, Volatile.Read(ref _pipelineBufferBytes));
+                string? guard;
                 lock (_gate)
                 {
+                    guard = LoopGuard;
+                }
+
+                graph = _factory.Build(Config, guard, CaptureCounters, OutputCounters);
+                graph.EndOfInput += OnEndOfInput;
+                PacketScheduler created = PacketScheduler.Create(_model, graph, _affinity, Volatile.Read(ref _pipelineBufferBytes));
+                lock (_gate)
+                {
+                    if (stop.IsCancellationRequested)
+                    {
+                        // StopAsync ran while the graph was being built and saw no scheduler: do not start one.
+                        break;
+                    }
+
+                    scheduler = created;
                     _scheduler = scheduler;
+                    if (!string.Equals(guard, LoopGuard, StringComparison.Ordinal))
+                    {
+                        // A reload changed the guard while the graph was being built.
+                        scheduler.RequestLoopGuard(LoopGuardFilter.ForTask(Config, LoopGuard));
+                    }
                 }
 
                 scheduler.Start();
@@ -198,8 +228,38 @@ internal sealed class TaskRunner
     /// <summary>Changes the pipeline budget for the task's next start (reload applies it at once to new tasks).</summary>
     public void SetPipelineBufferBytes(long bytes) => Volatile.Write(ref _pipelineBufferBytes, bytes);
 
-    /// <summary>Replaces the loop guard on the running capture without a restart.</summary>
-    public void UpdateLoopGuard(string? guard) => LoopGuard = guard;
+    /// <summary>
+    /// Replaces the configuration's loop guard: the running capture gets the new filter without a
+    /// restart (between two fills, no packet lost), and a later restart uses it. True when this
+    /// task's own filter changes (replays and <c>not_filter_output_hosts</c> tasks never do).
+    /// </summary>
+    public bool UpdateLoopGuard(string? guard)
+    {
+        lock (_gate)
+        {
+            string? before = LoopGuardFilter.ForTask(Config, LoopGuard);
+            string? after = LoopGuardFilter.ForTask(Config, guard);
+            LoopGuard = guard;
+            if (string.Equals(before, after, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            _scheduler?.RequestLoopGuard(after);
+            return true;
+        }
+    }
+
+    private void OnEndOfInput()
+    {
+        if (ReplayEnded)
+        {
+            return; // a looping or restarted replay reports once
+        }
+
+        ReplayEnded = true;
+        EndOfInput?.Invoke(this);
+    }
 
     private void SetState(TaskState state, string? error)
     {

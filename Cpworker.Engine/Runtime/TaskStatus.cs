@@ -16,7 +16,11 @@ public sealed record TaskStatus(
     TaskState State,
     string? Error,
     CaptureCounterSnapshot Capture,
-    IReadOnlyList<OutputStatus> Outputs);
+    IReadOnlyList<OutputStatus> Outputs)
+{
+    /// <summary>Its pipeline buffer now (zero under rtc and while the task is not running).</summary>
+    public PipelineBufferUsage Buffer { get; init; }
+}
 
 /// <summary>One output's identity and counters.</summary>
 /// <param name="Name">Output name (<c>&lt;type&gt;-&lt;index&gt;</c>).</param>

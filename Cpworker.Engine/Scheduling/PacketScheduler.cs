@@ -1,5 +1,7 @@
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Capture;
 using Cpworker.Engine.Outputs;
+using Cpworker.Engine.Runtime;
 using Cpworker.Engine.Threading;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +27,9 @@ internal abstract class PacketScheduler
     /// <summary>Times the run and logs its figures and final counters at DEBUG when it ends.</summary>
     private readonly RunMeter _meter = new();
 
+    /// <summary>A loop guard handed over by a reload, waiting for the capture thread to apply it; null when none.</summary>
+    private volatile LoopGuardChange? _pendingLoopGuard;
+
     /// <summary>Wakes threads that idle (a replay after its end) when a stop is requested.</summary>
     protected ManualResetEventSlim StopSignal { get; } = new(false);
 
@@ -49,6 +54,12 @@ internal abstract class PacketScheduler
 
     /// <summary>The task's batch pool, once the source is open; for checks that every batch came back.</summary>
     internal abstract Packets.PacketBatchPool? BatchPool { get; }
+
+    /// <summary>
+    /// The task's pipeline buffer now: batch memory and the capture→encapsulation ring (zero under
+    /// rtc, which has no pipeline buffer). Read on request from any thread; values may be a moment old.
+    /// </summary>
+    public abstract PipelineBufferUsage BufferUsage { get; }
 
     /// <summary>True once <see cref="RequestStop"/> was called.</summary>
     protected bool StopRequested => _stopRequested;
@@ -77,6 +88,31 @@ internal abstract class PacketScheduler
     {
         _aborted = true;
         RequestStop();
+    }
+
+    /// <summary>
+    /// Hands a new loop guard to the running capture (a reload changed the outputs). The capture
+    /// thread applies it between two fills with <see cref="PacketSource.SetFilter"/>, so the handle
+    /// stays open and no packet is lost; the last request wins. Any thread.
+    /// </summary>
+    public void RequestLoopGuard(string? loopGuard) => _pendingLoopGuard = new LoopGuardChange(loopGuard);
+
+    /// <summary>
+    /// Capture thread, between fills: applies a loop guard handed over by <see cref="RequestLoopGuard"/>.
+    /// One volatile read when there is none.
+    /// </summary>
+    protected void ApplyPendingLoopGuard()
+    {
+        if (_pendingLoopGuard is null)
+        {
+            return;
+        }
+
+        LoopGuardChange? change = Interlocked.Exchange(ref _pendingLoopGuard, null);
+        if (change is not null)
+        {
+            Graph.ApplyLoopGuard(change.Guard);
+        }
     }
 
     /// <summary>Starts a background packet thread pinned to the next CPU of <c>cpu_affinity</c>.</summary>
@@ -177,6 +213,67 @@ internal abstract class PacketScheduler
         catch (Exception ex)
         {
             Graph.Logger.LogError(ex, "{Output}: close failed: {Reason}", output.Context.DisplayName, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// A queued lane for an output. A replay waits for a free buffer so nothing is lost, except for
+    /// an isolated (custom) output, which must never hold the others up: it drops, counted.
+    /// </summary>
+    protected QueuedSendLane CreateQueuedLane(OutputParts parts) =>
+        new(parts.PipelineBuffers, parts.BufferBytes, parts.MaxMessages, Graph.IsLossless && !parts.Isolated, () => Aborted);
+
+    /// <summary>
+    /// A sender thread's loop: sends what the lane delivers, ticks the transport, and closes it
+    /// once the encoder side has completed and the lane is drained. After an abort, what is still
+    /// queued is counted as lost instead of sent.
+    /// </summary>
+    protected void RunSender(OutputStage output, QueuedSendLane lane)
+    {
+        OutputTransport transport = output.Parts.Transport;
+        long nextTick = Environment.TickCount64 + TickIntervalMs;
+        try
+        {
+            while (true)
+            {
+                SendBuffer? buffer = lane.TakeWork(PollTimeoutMs);
+                if (buffer is not null)
+                {
+                    if (!Aborted)
+                    {
+                        try
+                        {
+                            transport.Send(buffer);
+                        }
+                        catch (Exception ex)
+                        {
+                            Graph.Logger.LogError(ex, "{Output}: send failed: {Reason}", output.Context.DisplayName, ex.Message);
+                        }
+                    }
+                    else
+                    {
+                        output.Context.Counters.Sender.ErrorPackets += buffer.PacketCount;
+                        output.Context.Counters.Sender.ErrorBytes += buffer.PacketBytes;
+                    }
+
+                    lane.Recycle(buffer);
+                }
+                else if (lane.IsDrained)
+                {
+                    break;
+                }
+
+                long now = Environment.TickCount64;
+                if (now >= nextTick)
+                {
+                    nextTick = now + TickIntervalMs;
+                    TickTransport(output);
+                }
+            }
+        }
+        finally
+        {
+            CloseTransport(output);
         }
     }
 }

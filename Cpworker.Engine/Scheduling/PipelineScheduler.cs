@@ -1,6 +1,7 @@
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Packets;
+using Cpworker.Engine.Runtime;
 using Cpworker.Engine.Threading;
 using Microsoft.Extensions.Logging;
 
@@ -56,6 +57,23 @@ internal sealed class PipelineScheduler : PacketScheduler
 
     private PacketBatchPool? Pool { get; set; }
 
+    /// <inheritdoc/>
+    public override PipelineBufferUsage BufferUsage
+    {
+        get
+        {
+            PacketBatchPool? pool = Pool;
+            BoundedQueue<PacketBatch>? ring = _toEncap;
+            if (pool is null || ring is null)
+            {
+                return default;
+            }
+
+            long inUse = Math.Max(0, pool.Capacity - pool.Available);
+            return new PipelineBufferUsage((long)pool.Capacity * pool.BatchBytes, inUse * pool.BatchBytes, ring.Capacity, Math.Max(0, ring.Count));
+        }
+    }
+
     /// <summary>The output lanes; for tests.</summary>
     internal IReadOnlyList<QueuedSendLane> Lanes => _lanes;
 
@@ -77,7 +95,7 @@ internal sealed class PipelineScheduler : PacketScheduler
             for (int i = 0; i < _lanes.Length; i++)
             {
                 OutputParts p = Graph.Outputs[i].Parts;
-                _lanes[i] = new QueuedSendLane(p.PipelineBuffers, p.BufferBytes, p.MaxMessages, Graph.IsLossless, () => Aborted);
+                _lanes[i] = CreateQueuedLane(p);
                 p.Encoder.Attach(_lanes[i]);
             }
 
@@ -86,7 +104,17 @@ internal sealed class PipelineScheduler : PacketScheduler
             for (int i = 0; i < _lanes.Length; i++)
             {
                 int index = i;
-                StartThread($"send{i}", () => Send(Graph.Outputs[index], _lanes[index]));
+                StartThread($"send{i}", () =>
+                {
+                    try
+                    {
+                        RunSender(Graph.Outputs[index], _lanes[index]);
+                    }
+                    finally
+                    {
+                        ThreadEnded();
+                    }
+                });
             }
 
             SignalStarted();
@@ -135,6 +163,7 @@ internal sealed class PipelineScheduler : PacketScheduler
                 batch ??= RentBatch();
                 if (batch is not null)
                 {
+                    ApplyPendingLoopGuard();
                     SourceStatus status = source.Fill(batch, PollTimeoutMs);
                     bool more = status == SourceStatus.Active && IsFull(batch);
                     if (batch.Count > 0)
@@ -256,56 +285,6 @@ internal sealed class PipelineScheduler : PacketScheduler
 
         _batchArrived.Park(PollTimeoutMs);
         return _toEncap.TryDequeue(out batch) ? batch : null;
-    }
-
-    private void Send(OutputStage output, QueuedSendLane lane)
-    {
-        OutputTransport transport = output.Parts.Transport;
-        long nextTick = Environment.TickCount64 + TickIntervalMs;
-        try
-        {
-            while (true)
-            {
-                SendBuffer? buffer = lane.TakeWork(PollTimeoutMs);
-                if (buffer is not null)
-                {
-                    if (!Aborted)
-                    {
-                        try
-                        {
-                            transport.Send(buffer);
-                        }
-                        catch (Exception ex)
-                        {
-                            Graph.Logger.LogError(ex, "{Output}: send failed: {Reason}", output.Context.DisplayName, ex.Message);
-                        }
-                    }
-                    else
-                    {
-                        output.Context.Counters.Sender.ErrorPackets += buffer.PacketCount;
-                        output.Context.Counters.Sender.ErrorBytes += buffer.PacketBytes;
-                    }
-
-                    lane.Recycle(buffer);
-                }
-                else if (lane.IsDrained)
-                {
-                    break;
-                }
-
-                long now = Environment.TickCount64;
-                if (now >= nextTick)
-                {
-                    nextTick = now + TickIntervalMs;
-                    TickTransport(output);
-                }
-            }
-        }
-        finally
-        {
-            CloseTransport(output);
-            ThreadEnded();
-        }
     }
 
     private void ThreadEnded()

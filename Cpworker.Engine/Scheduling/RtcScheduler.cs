@@ -23,6 +23,15 @@ internal sealed class RtcScheduler : PacketScheduler
     private PacketBatchPool? Pool { get; set; }
 
     /// <inheritdoc/>
+    public override Runtime.PipelineBufferUsage BufferUsage => default;
+
+    /// <summary>How long a stop waits for an isolated output to drain before dropping its queue.</summary>
+    private static readonly TimeSpan IsolatedDrainTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Lanes and sender threads of the isolated outputs (the others are sent inline).</summary>
+    private readonly List<(QueuedSendLane Lane, Thread Thread)> _isolated = new();
+
+    /// <inheritdoc/>
     public override void Start() => StartThread("rtc", Run);
 
     private void Run()
@@ -35,9 +44,20 @@ internal sealed class RtcScheduler : PacketScheduler
             Graph.Open();
             opened = true;
             Pool = new PacketBatchPool(1, Graph.BatchBytes, TaskGraph.MaxPacketsPerBatch);
-            foreach (OutputStage o in Graph.Outputs)
+            for (int i = 0; i < Graph.Outputs.Length; i++)
             {
-                o.Parts.Encoder.Attach(new InlineSendLane(o.Parts.Transport, o.Parts.BufferBytes, o.Parts.MaxMessages));
+                OutputStage o = Graph.Outputs[i];
+                if (o.Parts.Isolated)
+                {
+                    // An output that could be slow gets its own sender thread here too.
+                    QueuedSendLane lane = CreateQueuedLane(o.Parts);
+                    o.Parts.Encoder.Attach(lane);
+                    _isolated.Add((lane, StartThread($"send{i}", () => RunSender(o, lane))));
+                }
+                else
+                {
+                    o.Parts.Encoder.Attach(new InlineSendLane(o.Parts.Transport, o.Parts.BufferBytes, o.Parts.MaxMessages));
+                }
             }
 
             batch = Pool.TryRent()!;
@@ -55,8 +75,13 @@ internal sealed class RtcScheduler : PacketScheduler
                 FlushOutputs();
                 foreach (OutputStage o in Graph.Outputs)
                 {
-                    CloseTransport(o);
+                    if (!o.Parts.Isolated)
+                    {
+                        CloseTransport(o);
+                    }
                 }
+
+                StopIsolatedSenders();
             }
 
             if (batch is not null)
@@ -65,6 +90,26 @@ internal sealed class RtcScheduler : PacketScheduler
             }
 
             SignalCompleted(error);
+        }
+    }
+
+    /// <summary>Lets the isolated outputs' senders drain, within the drain budget; then drops what is left.</summary>
+    private void StopIsolatedSenders()
+    {
+        foreach ((QueuedSendLane lane, _) in _isolated)
+        {
+            lane.Complete();
+        }
+
+        foreach ((QueuedSendLane lane, Thread thread) in _isolated)
+        {
+            if (!thread.Join(IsolatedDrainTimeout))
+            {
+                Abort();
+                thread.Join(IsolatedDrainTimeout);
+            }
+
+            lane.Dispose();
         }
     }
 
@@ -77,6 +122,7 @@ internal sealed class RtcScheduler : PacketScheduler
         {
             if (!endOfInput)
             {
+                ApplyPendingLoopGuard();
                 SourceStatus status = source.Fill(batch, PollTimeoutMs);
                 if (batch.Count > 0)
                 {
@@ -108,7 +154,10 @@ internal sealed class RtcScheduler : PacketScheduler
                 TickOutputs();
                 foreach (OutputStage o in Graph.Outputs)
                 {
-                    TickTransport(o);
+                    if (!o.Parts.Isolated)
+                    {
+                        TickTransport(o); // an isolated transport belongs to its sender thread
+                    }
                 }
 
                 Graph.PollKernelStats();

@@ -28,6 +28,12 @@ internal sealed class TaskGraph : IDisposable
     /// <summary>Interface drops of earlier incarnations.</summary>
     private readonly long _interfaceDropsBefore;
 
+    /// <summary>
+    /// Turns a loop guard into the complete capture filter (the user's <c>bpf</c>, <c>nic.</c> names
+    /// resolved in the task's netns, and the guard); runs on the capture thread.
+    /// </summary>
+    private readonly Func<PacketSource, string?, string?> _composeFilter;
+
     /// <summary>Creates a graph; nothing is opened until <see cref="Open"/>.</summary>
     public TaskGraph(
         TaskConfig config,
@@ -36,8 +42,10 @@ internal sealed class TaskGraph : IDisposable
         IReadOnlyList<OutputStage> outputs,
         CaptureCounters captureCounters,
         ILogger logger,
-        TimeProvider time)
+        TimeProvider time,
+        Func<PacketSource, string?, string?>? composeFilter = null)
     {
+        _composeFilter = composeFilter ?? ((_, guard) => guard);
         CaptureCounters = captureCounters;
         _kernelDropsBefore = captureCounters.KernelDrops;
         _interfaceDropsBefore = captureCounters.InterfaceDrops;
@@ -117,6 +125,25 @@ internal sealed class TaskGraph : IDisposable
         catch (Exception ex)
         {
             Logger.LogDebug(ex, "{Task}: reading capture statistics failed", Config.Name);
+        }
+    }
+
+    /// <summary>
+    /// Capture thread: installs the filter for a new loop guard on the open source. When it cannot
+    /// (a <c>nic.</c> interface lost its address, the filter does not compile) the old filter stays
+    /// and the problem is logged: the task keeps capturing.
+    /// </summary>
+    public void ApplyLoopGuard(string? loopGuard)
+    {
+        try
+        {
+            string? filter = _composeFilter(Source, loopGuard);
+            Source.SetFilter(filter);
+            Logger.LogInformation("{Task}: capture filter updated for the new outputs: {Filter}", Config.Name, filter ?? "none");
+        }
+        catch (Exception ex)
+        {
+            Logger.LogError("{Task}: cannot apply the new loop guard, keeping the old filter: {Reason}", Config.Name, ex.Message);
         }
     }
 

@@ -73,6 +73,7 @@ internal static class CommandLine
         validate.Options.Add(strict);
         validate.SetAction(parse => ValidateCommand.Run(parse.GetValue(validateConfig)!, parse.GetValue(host), parse.GetValue(strict), stdout, stderr));
         root.Subcommands.Add(validate);
+        root.Subcommands.Add(CtlCommand.Build(stdout, stderr));
         return root;
     }
 

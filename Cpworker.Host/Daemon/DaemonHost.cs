@@ -2,17 +2,20 @@ using System.Diagnostics;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
+using Cpworker.Host.Control;
 using Cpworker.Host.Logging;
 using Cpworker.Outputs;
 using Microsoft.Extensions.Logging;
+using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
 
 namespace Cpworker.Host.Daemon;
 
 /// <summary>
-/// The daemon's life: read and check the config, start the engine, wait for a stop signal (or the
-/// end of every replay with <c>--exit-at-eof</c>), stop within 3 s with everything flushed.
+/// The daemon's life: read and check the config, bind the control socket, start the engine, tell
+/// systemd, serve reloads (SIGHUP, <c>reload_config</c>), wait for a stop (signal, <c>shutdown</c>,
+/// or the end of every replay with <c>--exit-at-eof</c>), stop within 3 s with everything flushed.
 /// </summary>
-internal sealed class DaemonHost
+internal sealed partial class DaemonHost
 {
     /// <summary>Total time a stop may take before the process gives up waiting.</summary>
     public static readonly TimeSpan StopDeadline = TimeSpan.FromMilliseconds(2900);
@@ -21,7 +24,9 @@ internal sealed class DaemonHost
     private readonly bool _exitAtEof;
     private readonly StderrLoggerFactory _loggers;
     private readonly ILogger _logger;
-    private readonly OutputTypeRegistry _registry = StandardOutputs.CreateRegistry();
+    private readonly TaskCompletionSource<string> _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SystemdNotifier? _notifier;
 
     /// <summary>Creates the daemon for a config file.</summary>
     public DaemonHost(string configPath, bool exitAtEof, TextWriter? log = null)
@@ -32,84 +37,198 @@ internal sealed class DaemonHost
         _logger = _loggers.CreateLogger("cpworker");
     }
 
+    /// <summary>Output types the config may use (tests add their own).</summary>
+    internal OutputTypeRegistry Registry { get; init; } = StandardOutputs.CreateRegistry();
+
+    /// <summary>Applied to every loaded config, at start and at reload (tests swap capturers and outputs for fakes).</summary>
+    internal Func<CpworkerConfig, CpworkerConfig>? AdaptConfig { get; init; }
+
+    /// <summary>False in tests that run several daemons in one process: no SIGINT/SIGTERM/SIGHUP handlers.</summary>
+    internal bool HandleSignals { get; init; } = true;
+
+    /// <summary>Idle timeout of control clients (10 s).</summary>
+    internal TimeSpan ControlIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The engine, once running.</summary>
+    internal CpworkerEngine? Engine { get; private set; }
+
+    /// <summary>The control server, once listening.</summary>
+    internal ControlServer? Control { get; private set; }
+
+    /// <summary>The log level switch (reload and <c>set_log_level</c> change it).</summary>
+    internal LogLevelSwitch LogSwitch => _loggers.Level;
+
+    /// <summary>Completes once the engine runs and the control socket listens; faults when the daemon did not start.</summary>
+    internal Task Started => _started.Task;
+
+    /// <summary>Requests a graceful stop, as SIGTERM does (the <c>shutdown</c> control command).</summary>
+    internal void RequestStop(string reason = "shutdown requested") => _stopRequested.TrySetResult(reason);
+
     /// <summary>Runs until stopped; returns the process exit code.</summary>
     public async Task<int> RunAsync()
     {
-        CpworkerConfig? config = LoadConfig();
+        try
+        {
+            return await RunCoreAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _started.TrySetException(new InvalidOperationException("the daemon did not start"));
+            _ = _started.Task.Exception;
+        }
+    }
+
+    private async Task<int> RunCoreAsync()
+    {
+        CpworkerConfig? config = LoadConfig(reload: false);
         if (config is null)
         {
             return ExitCodes.BadConfig;
         }
 
         _loggers.Level.Level = config.LogLevel;
-        using var signals = new ShutdownSignals();
-        await using var engine = new CpworkerEngine(config, _registry, _loggers);
-        _logger.LogInformation(
-            "cpworker {Version} starting (pid {Pid}): {Tasks} task(s), {Model} model, config {Config}",
-            VersionInfo.Version, Environment.ProcessId, config.Tasks.Count, config.ExecutionModel.ToString().ToLowerInvariant(), _configPath);
-        engine.Start();
-
-        var waits = new List<Task> { signals.StopRequested };
-        if (_exitAtEof)
+        using var notifier = SystemdNotifier.FromEnvironment(_logger);
+        _notifier = notifier;
+        using ShutdownSignals? signals = HandleSignals ? new ShutdownSignals(RequestReload) : null;
+        var options = new CpworkerEngineOptions { LoggerFactory = _loggers }.UseRegistry(Registry);
+        await using CpworkerEngine engine = CpworkerEngine.Create(config, options);
+        var started = DateTimeOffset.UtcNow;
+        long startedTicks = Environment.TickCount64;
+        ControlServer? control = null;
+        if (config.ControlSocketPath is string socketPath)
         {
-            if (config.Tasks.Any(t => t.Capturer is PcapFileCaptureConfig))
+            var target = new ControlTarget
             {
-                waits.Add(engine.ReplaysFinished);
+                Engine = engine,
+                ConfigPath = _configPath,
+                LogLevel = _loggers.Level,
+                RequestReload = RequestReload,
+                RequestShutdown = () => RequestStop(),
+                StartedAt = started,
+                StartedTicks = startedTicks,
+            };
+            try
+            {
+                control = ControlServer.Bind(socketPath, target, _logger, ControlIdleTimeout);
             }
-            else
+            catch (ControlSocketException ex)
             {
-                _logger.LogWarning("--exit-at-eof: no pcap_file task; running until stopped");
+                _logger.LogError("{Problem}; not starting", ex.Message);
+                return ExitCodes.BadConfig;
             }
         }
 
-        Task reason = await Task.WhenAny(waits).ConfigureAwait(false);
-        string why = reason == signals.StopRequested ? signals.StopRequested.Result.ToString() : "every replay has ended";
-        _logger.LogInformation("{Reason}: stopping", why);
-        var clock = Stopwatch.StartNew();
-        Task stop = engine.StopAsync();
-        if (await Task.WhenAny(stop, Task.Delay(StopDeadline)).ConfigureAwait(false) != stop)
+        try
         {
-            _logger.LogError("stop did not complete within {Ms} ms; exiting", (int)StopDeadline.TotalMilliseconds);
-            return ExitCodes.Failure;
-        }
+            using var metrics = new CpworkerMetrics(engine, VersionInfo.Version);
+            Engine = engine;
+            _logger.LogInformation(
+                "cpworker {Version} starting (pid {Pid}): {Tasks} task(s), {Model} model, config {Config}",
+                VersionInfo.Version, Environment.ProcessId, config.Tasks.Count, config.ExecutionModel.ToString().ToLowerInvariant(), _configPath);
+            engine.Start();
+            Control = control;
+            control?.Start();
+            _started.TrySetResult();
+            _ = engine.Ready.ContinueWith(_ => notifier.Ready(DescribeTasks(engine)), TaskScheduler.Default);
 
-        _logger.LogInformation("stopped in {Ms} ms", clock.ElapsedMilliseconds);
-        return ExitCodes.Ok;
+            var waits = new List<Task> { _stopRequested.Task };
+            if (signals is not null)
+            {
+                waits.Add(signals.StopRequested);
+            }
+
+            if (_exitAtEof)
+            {
+                if (config.Tasks.Any(t => t.Capturer is PcapFileCaptureConfig))
+                {
+                    waits.Add(engine.ReplaysFinished);
+                }
+                else
+                {
+                    _logger.LogWarning("--exit-at-eof: no pcap_file task; running until stopped");
+                }
+            }
+
+            Task reason = await Task.WhenAny(waits).ConfigureAwait(false);
+            string why = reason == _stopRequested.Task ? _stopRequested.Task.Result
+                : reason == signals?.StopRequested ? signals.StopRequested.Result.ToString()
+                : "every replay has ended";
+            _logger.LogInformation("{Reason}: stopping", why);
+            notifier.Stopping();
+            var clock = Stopwatch.StartNew();
+            if (control is not null)
+            {
+                await control.DisposeAsync().ConfigureAwait(false);
+            }
+
+            Task stop = engine.StopAsync();
+            TimeSpan left = StopDeadline - clock.Elapsed;
+            if (left <= TimeSpan.Zero || await Task.WhenAny(stop, Task.Delay(left)).ConfigureAwait(false) != stop)
+            {
+                _logger.LogError("stop did not complete within {Ms} ms; exiting", (int)StopDeadline.TotalMilliseconds);
+                return ExitCodes.Failure;
+            }
+
+            _logger.LogInformation("stopped in {Ms} ms", clock.ElapsedMilliseconds);
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            if (control is not null)
+            {
+                await control.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
-    /// <summary>Reads the config, logs every warning and error; null when it cannot run.</summary>
-    private CpworkerConfig? LoadConfig()
+    private static string DescribeTasks(CpworkerEngine engine)
     {
-        ConfigLoadResult result = ConfigLoader.LoadFile(_configPath, _registry);
+        IReadOnlyList<TaskStatus> status = engine.GetStatus();
+        int running = status.Count(s => s.State == TaskState.Running);
+        return $"{running} of {status.Count} task(s) running";
+    }
+
+    /// <summary>
+    /// Reads the config and runs the host checks; logs every warning and error (prefixed
+    /// <c>reload failed:</c> at reload); null when it cannot run.
+    /// </summary>
+    private CpworkerConfig? LoadConfig(bool reload)
+    {
+        string errorPrefix = reload ? "reload failed: " : "config: ";
+        ConfigLoadResult result = ConfigLoader.LoadFile(_configPath, Registry);
+        int errors = 0;
         foreach (ConfigDiagnostic d in result.Diagnostics.Items)
         {
-            _logger.Log(d.Severity == ConfigSeverity.Error ? LogLevel.Error : LogLevel.Warning, "config: {Problem}", d.ToString());
+            bool error = d.Severity == ConfigSeverity.Error;
+            errors += error ? 1 : 0;
+            _logger.Log(error ? LogLevel.Error : LogLevel.Warning, "{Prefix}{Problem}", error ? errorPrefix : "config: ", d.ToString());
         }
 
         if (result.Config is null)
         {
-            _logger.LogError("{Config}: invalid configuration, not starting", _configPath);
+            _logger.LogError(reload ? "reload failed: {Config} is invalid ({Errors} error(s)); the running configuration is unchanged" : "{Config}: invalid configuration ({Errors} error(s)), not starting", _configPath, Math.Max(errors, 1));
             return null;
         }
 
         // Host problems of a task (a missing interface, an unwritable directory) do not stop the
         // daemon: that task fails and is retried every 5 s while the others run. Process-wide ones do.
         var host = new ConfigDiagnostics();
-        ConfigHostChecker.Check(result.Config, _registry, host);
-        bool fatal = false;
+        ConfigHostChecker.Check(result.Config, Registry, host);
+        int fatal = 0;
         foreach (ConfigDiagnostic d in host.Items)
         {
             bool processWide = !d.Path.StartsWith("tasks[", StringComparison.Ordinal);
-            fatal |= processWide && d.Severity == ConfigSeverity.Error;
-            _logger.Log(processWide && d.Severity == ConfigSeverity.Error ? LogLevel.Error : LogLevel.Warning, "host: {Problem}", d.ToString());
+            bool error = processWide && d.Severity == ConfigSeverity.Error;
+            fatal += error ? 1 : 0;
+            _logger.Log(error ? LogLevel.Error : LogLevel.Warning, "{Prefix}{Problem}", error ? errorPrefix : "host: ", d.ToString());
         }
 
-        if (fatal)
+        if (fatal > 0)
         {
-            _logger.LogError("{Config}: cannot run on this host, not starting", _configPath);
+            _logger.LogError(reload ? "reload failed: {Config} cannot run on this host ({Errors} error(s)); the running configuration is unchanged" : "{Config}: cannot run on this host ({Errors} error(s)), not starting", _configPath, fatal);
             return null;
         }
 
-        return result.Config;
+        return AdaptConfig is null ? result.Config : AdaptConfig(result.Config);
     }
 }

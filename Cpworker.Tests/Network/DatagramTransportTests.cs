@@ -1,3 +1,4 @@
+using Cpworker.Tests.Support;
 using System.Net;
 using System.Net.Sockets;
 using Cpworker.Engine.Outputs;
@@ -124,7 +125,7 @@ public sealed unsafe class DatagramTransportTests
         IPAddress address = IPAddress.Parse(host);
         using var receiver = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         receiver.Bind(new IPEndPoint(address, 0));
-        receiver.ReceiveBufferSize = 4 << 20;
+        TestSockets.LargeReceiveBuffer(receiver);
         var destination = (IPEndPoint)receiver.LocalEndPoint!;
         OutputContext context = NetTest.Context(new VxlanSettings { Host = host }, "vxlan");
         using var t = new DatagramTransport(DatagramSockets.CreateUdp(destination, null, PmtuDiscovery.Do), destination, DatagramBuffers.MaxMessages, context);

@@ -101,7 +101,7 @@ public abstract class LaneContractTests
     public void VxlanDatagramsArriveAsEncoded()
     {
         using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        receiver.ReceiveBufferSize = 8 << 20;
+        TestSockets.LargeReceiveBuffer(receiver);
         receiver.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var destination = (IPEndPoint)receiver.LocalEndPoint!;
         var settings = new VxlanSettings { Host = "127.0.0.1", Port = destination.Port, Vni = 0x1A2, CaptureTime = true, SplitMaxPayloadSize = 700, SplitRecalculateChecksum = true };
@@ -128,7 +128,7 @@ public abstract class LaneContractTests
     {
         uint tag = (uint)Interlocked.Increment(ref s_tag) & 0x0FFFFFFF;
         using var receiver = new Socket(new SafeSocketHandle(SocketInterop.Socket(SocketInterop.AfInet, SocketInterop.SockRaw, 47), true));
-        receiver.ReceiveBufferSize = 8 << 20;
+        TestSockets.LargeReceiveBuffer(receiver);
         var settings = new GreSettings { Host = "127.0.0.1", ServiceTag = tag };
         OutputContext context = NetTest.Context(settings, "gre", snaplen: 4096);
         OutputParts parts = new GreOutputType().Create(settings, context);

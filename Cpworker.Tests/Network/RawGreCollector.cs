@@ -1,3 +1,4 @@
+using Cpworker.Tests.Support;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Cpworker.Outputs.Common;
@@ -21,7 +22,7 @@ internal sealed class RawGreCollector : IDisposable
     {
         _tag = tag & 0x0FFFFFFF;
         _socket = new Socket(new SafeSocketHandle(SocketInterop.Socket(SocketInterop.AfInet, SocketInterop.SockRaw, 47), true)) { ReceiveTimeout = 100 };
-        _socket.ReceiveBufferSize = 8 << 20;
+        TestSockets.LargeReceiveBuffer(_socket);
         _thread = new Thread(Receive) { IsBackground = true, Name = "gre-collector" };
         _thread.Start();
     }

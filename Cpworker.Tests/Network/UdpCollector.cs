@@ -1,3 +1,4 @@
+using Cpworker.Tests.Support;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -16,7 +17,8 @@ internal sealed class UdpCollector : IDisposable
     public UdpCollector()
     {
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 100 };
-        _socket.ReceiveBufferSize = 8 << 20;
+        TestSockets.LargeReceiveBuffer(_socket);
+
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
         _thread = new Thread(Receive) { IsBackground = true, Name = "udp-collector" };

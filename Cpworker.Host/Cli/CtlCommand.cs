@@ -1,0 +1,232 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cpworker.Host.Control;
+using Cpworker.Host.Daemon;
+
+namespace Cpworker.Host.Cli;
+
+/// <summary>
+/// <c>cpworker ctl [--socket PATH | -c FILE] ping|info|stats|tasks|reload|log-level LEVEL|shutdown</c>
+/// (behaviour §7): human-readable output, <c>--json</c> for the raw replies; exit code 1 with the
+/// reason on stderr when the daemon cannot be reached or answers with an error.
+/// </summary>
+internal static class CtlCommand
+{
+    /// <summary>Where the socket is when neither <c>--socket</c> nor <c>--config</c> says.</summary>
+    public const string DefaultSocket = "/var/run/cloud-probe/cpworker.sock";
+
+    /// <summary>Builds the <c>ctl</c> command.</summary>
+    public static Command Build(TextWriter stdout, TextWriter stderr)
+    {
+        var ctl = new Command("ctl", "Query and steer a running cpworker through its control socket.");
+        var socket = new Option<string?>("--socket", "-s") { Description = $"Control socket (default: control.unix.path of --config, else {DefaultSocket}).", HelpName = "PATH", Recursive = true };
+        var config = new Option<string?>("--config", "-c") { Description = "Read the socket path from this configuration file.", HelpName = "FILE", Recursive = true };
+        var json = new Option<bool>("--json") { Description = "Print the daemon's raw JSON replies.", Recursive = true };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the daemon.", DefaultValueFactory = _ => 5, HelpName = "SECONDS", Recursive = true };
+        ctl.Options.Add(socket);
+        ctl.Options.Add(config);
+        ctl.Options.Add(json);
+        ctl.Options.Add(timeout);
+        var ctx = new Context(stdout, stderr, socket, config, json, timeout);
+
+        Add(ctl, ctx, "ping", "Check that the daemon answers.", (c, p, t) => Simple(ctx, c, p, t, "ping", r => $"pong: ts_ms {r["ts_ms"]}"));
+        Add(ctl, ctx, "info", "Version, pid, uptime, config file of the daemon.", (c, p, t) => Simple(ctx, c, p, t, "info", FormatInfo));
+        Add(ctl, ctx, "tasks", "Every task's state and counters.", (c, p, t) => Simple(ctx, c, p, t, "tasks", FormatTasks));
+        Add(ctl, ctx, "reload", "Re-read the configuration file (the result is in the daemon's log).", (c, p, t) => Simple(ctx, c, p, t, "reload_config", _ => "reload requested; the daemon logs \"reload complete\" or \"reload failed: …\""));
+        Add(ctl, ctx, "shutdown", "Stop the daemon gracefully (as SIGTERM).", (c, p, t) => Simple(ctx, c, p, t, "shutdown", _ => "shutdown requested"));
+
+        var level = new Argument<string>("LEVEL") { Description = "DEBUG, INFO, WARN or ERROR." };
+        var logLevel = new Command("log-level", "Change the daemon's log level now.");
+        logLevel.Arguments.Add(level);
+        logLevel.SetAction((p, t) => ctx.Guard(p, t, (c, ct) => Simple(ctx, c, p, ct, "set_log_level", r => $"log level is now {r["level"]}", new JsonObject { ["level"] = p.GetValue(level) })));
+        ctl.Subcommands.Add(logLevel);
+
+        var interval = new Option<double>("--interval", "-i") { Description = "Repeat every N seconds, with per-second rates, until Ctrl-C.", HelpName = "N" };
+        var count = new Option<int>("--count", "-n") { Description = "With --interval: stop after this many screens (0 = until Ctrl-C).", HelpName = "N" };
+        var stats = new Command("stats", "Counters per task and output, and totals since start.");
+        stats.Options.Add(interval);
+        stats.Options.Add(count);
+        stats.SetAction((p, t) => ctx.Guard(p, t, (c, ct) => StatsAsync(ctx, c, p, ct, p.GetValue(interval), p.GetValue(count))));
+        ctl.Subcommands.Add(stats);
+        return ctl;
+    }
+
+    private static void Add(Command ctl, Context ctx, string name, string description, Func<ControlClient, ParseResult, CancellationToken, Task<int>> run)
+    {
+        var command = new Command(name, description);
+        command.SetAction((p, t) => ctx.Guard(p, t, (c, ct) => run(c, p, ct)));
+        ctl.Subcommands.Add(command);
+    }
+
+    private static async Task<int> Simple(Context ctx, ControlClient client, ParseResult parse, CancellationToken cancellationToken, string command, Func<JsonObject, string> format, JsonObject? arguments = null)
+    {
+        (JsonObject reply, string line) = await client.CommandRawAsync(command, arguments, cancellationToken).ConfigureAwait(false);
+        if ((string?)reply["status"] != "OK")
+        {
+            await ctx.Stderr.WriteLineAsync($"cpworker ctl: {command}: {reply["message"]?.GetValue<string>() ?? line}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        await ctx.Stdout.WriteLineAsync(parse.GetValue(ctx.Json) ? line : format(reply)).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> StatsAsync(Context ctx, ControlClient client, ParseResult parse, CancellationToken cancellationToken, double interval, int count)
+    {
+        bool json = parse.GetValue(ctx.Json);
+        (JsonObject Tasks, JsonObject Summary)? previous = null;
+        long previousAt = 0;
+        for (int screen = 1; ; screen++)
+        {
+            // Rows first, totals second: the totals then never show less than the rows they sum.
+            (JsonObject tasks, _) = await client.CommandRawAsync("tasks", null, cancellationToken).ConfigureAwait(false);
+            (JsonObject summary, string summaryLine) = await client.CommandRawAsync("collect_stats_summary", null, cancellationToken).ConfigureAwait(false);
+            long now = Stopwatch.GetTimestamp();
+            foreach ((JsonObject reply, string command) in new[] { (summary, "collect_stats_summary"), (tasks, "tasks") })
+            {
+                if ((string?)reply["status"] != "OK")
+                {
+                    await ctx.Stderr.WriteLineAsync($"cpworker ctl: {command}: {reply["message"]?.GetValue<string>()}").ConfigureAwait(false);
+                    return ExitCodes.Failure;
+                }
+            }
+
+            if (json)
+            {
+                await ctx.Stdout.WriteLineAsync(summaryLine).ConfigureAwait(false);
+            }
+            else
+            {
+                if (interval > 0)
+                {
+                    await ctx.Stdout.WriteLineAsync($"--- {DateTime.Now.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture)}").ConfigureAwait(false);
+                }
+
+                double seconds = previous is null ? 0 : Stopwatch.GetElapsedTime(previousAt, now).TotalSeconds;
+                await ctx.Stdout.WriteAsync(StatsTable.Format(tasks, summary, previous, seconds)).ConfigureAwait(false);
+            }
+
+            await ctx.Stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (interval <= 0 || (count > 0 && screen >= count))
+            {
+                return ExitCodes.Ok;
+            }
+
+            previous = (tasks, summary);
+            previousAt = now;
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(interval), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return ExitCodes.Ok; // Ctrl-C ends a repeating screen normally
+            }
+        }
+    }
+
+    private static string FormatInfo(JsonObject r)
+    {
+        long uptime = r["uptime_sec"]?.GetValue<long>() ?? 0;
+        long started = r["started_at_sec"]?.GetValue<long>() ?? 0;
+        return string.Join(Environment.NewLine,
+            $"version          {r["version"]}",
+            $"pid              {r["pid"]}",
+            $"uptime           {TimeSpan.FromSeconds(uptime):d\\.hh\\:mm\\:ss}",
+            $"started at       {DateTimeOffset.FromUnixTimeSeconds(started).ToLocalTime():yyyy-MM-ddTHH:mm:sszzz}",
+            $"config           {r["config_path"]}",
+            $"working dir      {r["working_dir"]}",
+            $"log destination  {r["log_destination"]}");
+    }
+
+    private static string FormatTasks(JsonObject r)
+    {
+        var lines = new List<string> { string.Format(CultureInfo.InvariantCulture, "{0,-22} {1,-9} {2,-20} {3,14} {4,8}  {5}", "NAME", "STATE", "FINGERPRINT", "CAPTURED", "OUTPUTS", "ERROR") };
+        foreach (JsonNode? node in r["tasks"] as JsonArray ?? [])
+        {
+            if (node is JsonObject t)
+            {
+                lines.Add(string.Format(
+                    CultureInfo.InvariantCulture,
+                    "{0,-22} {1,-9} {2,-20} {3,14} {4,8}  {5}",
+                    t["name"],
+                    t["state"],
+                    t["fingerprint"]?.GetValue<string>() is { Length: > 0 } f ? f : "-",
+                    StatsTable.Value(t["capture"]?["cap_packets"]),
+                    (t["outputs"] as JsonArray)?.Count ?? 0,
+                    t["error"]?.GetValue<string>() ?? "").TrimEnd());
+            }
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>The options shared by every subcommand, and the writers.</summary>
+    private sealed record Context(TextWriter Stdout, TextWriter Stderr, Option<string?> Socket, Option<string?> Config, Option<bool> Json, Option<double> Timeout)
+    {
+        /// <summary>Resolves the socket, connects, runs the subcommand; every failure is exit code 1 with the reason on stderr.</summary>
+        public async Task<int> Guard(ParseResult parse, CancellationToken cancellationToken, Func<ControlClient, CancellationToken, Task<int>> run)
+        {
+            using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+            {
+                c.Cancel = true;
+                interrupted.Cancel();
+            });
+            try
+            {
+                string path = ResolveSocket(parse.GetValue(Socket), parse.GetValue(Config));
+                TimeSpan timeout = TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(Timeout)));
+                using ControlClient client = await ControlClient.ConnectAsync(path, timeout, interrupted.Token).ConfigureAwait(false);
+                return await run(client, interrupted.Token).ConfigureAwait(false);
+            }
+            catch (ControlClientException ex)
+            {
+                await Stderr.WriteLineAsync($"cpworker ctl: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+            catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+            {
+                await Stderr.WriteLineAsync("cpworker ctl: interrupted").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+        }
+    }
+
+    /// <summary>The socket to use: <c>--socket</c>, else the config's <c>control.unix.path</c>, else the default.</summary>
+    internal static string ResolveSocket(string? socket, string? config)
+    {
+        if (!string.IsNullOrEmpty(socket))
+        {
+            return socket;
+        }
+
+        if (string.IsNullOrEmpty(config))
+        {
+            return DefaultSocket;
+        }
+
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(config), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (doc.RootElement.ValueKind == JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("control", out JsonElement control) && control.ValueKind == JsonValueKind.Object
+                && control.TryGetProperty("unix", out JsonElement unix) && unix.ValueKind == JsonValueKind.Object
+                && unix.TryGetProperty("path", out JsonElement path) && path.ValueKind == JsonValueKind.String
+                && path.GetString() is { Length: > 0 } p)
+            {
+                return p;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new ControlClientException($"cannot read the control socket path from {config}: {ex.Message}");
+        }
+
+        throw new ControlClientException($"{config} has no control.unix.path: the daemon has no control socket");
+    }
+}

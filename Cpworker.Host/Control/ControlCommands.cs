@@ -1,0 +1,185 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cpworker.Engine.Capture;
+using Cpworker.Engine.Outputs;
+using Cpworker.Engine.Runtime;
+using Cpworker.Host.Interop;
+using Cpworker.Host.Logging;
+using Microsoft.Extensions.Logging;
+using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
+
+namespace Cpworker.Host.Control;
+
+/// <summary>
+/// Answers one control request (behaviour §7). Replies are built on request from the engine's
+/// counters; nothing here touches a packet thread.
+/// </summary>
+internal sealed class ControlCommands
+{
+    private readonly ControlTarget _target;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the dispatcher.</summary>
+    public ControlCommands(ControlTarget target, ILogger logger)
+    {
+        _target = target;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// The reply to a parsed request, and an action to run once the reply is on its way
+    /// (a reload or a stop must not overtake its own reply).
+    /// </summary>
+    public (JsonObject Reply, Action? After) Handle(JsonElement request)
+    {
+        if (request.ValueKind != JsonValueKind.Object)
+        {
+            return (ControlJson.Error("a request is a JSON object: {\"command\":\"…\"}"), null);
+        }
+
+        if (!request.TryGetProperty("command", out JsonElement command) || command.ValueKind != JsonValueKind.String)
+        {
+            return (ControlJson.Error("missing \"command\""), null);
+        }
+
+        string name = command.GetString()!;
+        _logger.LogDebug("control: {Command}", name);
+        return name switch
+        {
+            "ping" => (Ping(), null),
+            "info" => (Info(), null),
+            "collect_stats_summary" => (StatsSummary(), null),
+            "tasks" => (Tasks(), null),
+            "set_log_level" => (SetLogLevel(request), null),
+            "reload_config" => (ControlJson.Ok(), _target.RequestReload),
+            "shutdown" => (ControlJson.Ok(), _target.RequestShutdown),
+            _ => (ControlJson.Error("unknown command"), null),
+        };
+    }
+
+    private static JsonObject Ping() => ControlJson.Ok(new JsonObject { ["ts_ms"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+
+    private JsonObject Info() => ControlJson.Ok(new JsonObject
+    {
+        ["version"] = VersionInfo.Version,
+        ["pid"] = Environment.ProcessId,
+        ["uptime_sec"] = Math.Max(0, (Environment.TickCount64 - _target.StartedTicks) / 1000),
+        ["started_at_sec"] = _target.StartedAt.ToUnixTimeSeconds(),
+        ["config_path"] = _target.ConfigPath,
+        ["working_dir"] = Environment.CurrentDirectory,
+        ["log_destination"] = "stderr",
+    });
+
+    private JsonObject StatsSummary()
+    {
+        EngineTotals totals = _target.Engine.GetTotals();
+        (long monoSec, long monoNsec) = HostLibC.Now(HostLibC.ClockMonotonic);
+        (long wallSec, long wallNsec) = HostLibC.Now(HostLibC.ClockRealtime);
+        CaptureCounterSnapshot c = totals.Capture;
+        OutputCounterSnapshot o = totals.Outputs;
+        PipelineBufferUsage b = totals.Buffer;
+        return ControlJson.Ok(new JsonObject
+        {
+            ["time"] = new JsonObject { ["sec"] = monoSec, ["nsec"] = monoNsec },
+            ["wall_time"] = new JsonObject { ["sec"] = wallSec, ["nsec"] = wallNsec },
+            ["capture"] = new JsonObject
+            {
+                ["cap_bytes"] = ControlJson.Bytes(ControlJson.Total(c.Bytes)),
+                ["cap_packets"] = ControlJson.Packets(ControlJson.Total(c.Packets)),
+                ["drop_packets"] = ControlJson.Packets(ControlJson.Total(c.KernelDrops)),
+                ["ifdrop_packets"] = ControlJson.Packets(ControlJson.Total(c.InterfaceDrops)),
+            },
+            ["output"] = new JsonObject
+            {
+                ["fwd_bytes"] = ControlJson.Bytes(ControlJson.Total(o.ForwardedBytes)),
+                ["fwd_packets"] = ControlJson.Packets(ControlJson.Total(o.ForwardedPackets)),
+                ["direction_drop_bytes"] = ControlJson.Bytes(ControlJson.Total(o.DirectionDropBytes)),
+                ["direction_drop_packets"] = ControlJson.Packets(ControlJson.Total(o.DirectionDropPackets)),
+                ["ratelimit_drop_bytes"] = ControlJson.Bytes(ControlJson.Total(o.RateLimitDropBytes)),
+                ["ratelimit_drop_packets"] = ControlJson.Packets(ControlJson.Total(o.RateLimitDropPackets)),
+                ["error_drop_bytes"] = ControlJson.Bytes(ControlJson.Total(o.ErrorDropBytes)),
+                ["error_drop_packets"] = ControlJson.Packets(ControlJson.Total(o.ErrorDropPackets)),
+                ["heartbeat_packets"] = ControlJson.Packets(ControlJson.Total(o.HeartbeatPackets)),
+            },
+            ["pipeline_buffer"] = new JsonObject
+            {
+                ["mem_total"] = b.MemTotal,
+                ["mem_used"] = b.MemUsed,
+                ["ring_total"] = b.RingTotal,
+                ["ring_used"] = b.RingUsed,
+            },
+        });
+    }
+
+    private JsonObject Tasks()
+    {
+        var tasks = new JsonArray();
+        foreach (TaskStatus s in _target.Engine.GetStatus())
+        {
+            var outputs = new JsonArray();
+            foreach (OutputStatus o in s.Outputs)
+            {
+                OutputCounterSnapshot c = o.Counters;
+                outputs.Add(new JsonObject
+                {
+                    ["name"] = o.Name,
+                    ["type"] = o.Type,
+                    ["fwd_packets"] = c.ForwardedPackets,
+                    ["fwd_bytes"] = c.ForwardedBytes,
+                    ["direction_drop_packets"] = c.DirectionDropPackets,
+                    ["direction_drop_bytes"] = c.DirectionDropBytes,
+                    ["ratelimit_drop_packets"] = c.RateLimitDropPackets,
+                    ["ratelimit_drop_bytes"] = c.RateLimitDropBytes,
+                    ["error_drop_packets"] = c.ErrorDropPackets,
+                    ["error_drop_bytes"] = c.ErrorDropBytes,
+                    ["heartbeat_packets"] = c.HeartbeatPackets,
+                });
+            }
+
+            var task = new JsonObject
+            {
+                ["name"] = s.Name,
+                ["fingerprint"] = s.Fingerprint ?? "",
+                ["state"] = s.State.ToString().ToLowerInvariant(),
+                ["capture"] = new JsonObject
+                {
+                    ["cap_packets"] = s.Capture.Packets,
+                    ["cap_bytes"] = s.Capture.Bytes,
+                    ["drop_packets"] = s.Capture.KernelDrops,
+                    ["ifdrop_packets"] = s.Capture.InterfaceDrops,
+                },
+                ["pipeline_buffer"] = new JsonObject
+                {
+                    ["mem_total"] = s.Buffer.MemTotal,
+                    ["mem_used"] = s.Buffer.MemUsed,
+                    ["ring_total"] = s.Buffer.RingTotal,
+                    ["ring_used"] = s.Buffer.RingUsed,
+                },
+                ["outputs"] = outputs,
+            };
+            if (s.Error is not null)
+            {
+                task["error"] = s.Error;
+            }
+
+            tasks.Add(task);
+        }
+
+        return ControlJson.Ok(new JsonObject { ["tasks"] = tasks });
+    }
+
+    private JsonObject SetLogLevel(JsonElement request)
+    {
+        string? text = request.TryGetProperty("level", out JsonElement level) && level.ValueKind == JsonValueKind.String ? level.GetString() : null;
+        if (!LogLevelSwitch.TryParse(text, out LogLevel parsed))
+        {
+            return ControlJson.Error(text is null
+                ? "set_log_level needs \"level\": DEBUG, INFO, WARN or ERROR"
+                : $"invalid level \"{text}\": expected DEBUG, INFO, WARN or ERROR");
+        }
+
+        _target.LogLevel.Level = parsed;
+        _logger.LogWarning("log level set to {Level} through the control socket", LogLevelSwitch.Name(parsed));
+        return ControlJson.Ok(new JsonObject { ["level"] = LogLevelSwitch.Name(parsed) });
+    }
+}

@@ -1,0 +1,57 @@
+using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Cpworker.Host.Daemon;
+
+/// <summary>Reload (behaviour §8): SIGHUP and <c>reload_config</c> re-read the file; the engine swaps tasks.</summary>
+internal sealed partial class DaemonHost
+{
+    /// <summary>Serialises reloads from the file to the engine: one at a time, in the order requested.</summary>
+    private readonly SemaphoreSlim _reloadGate = new(1, 1);
+
+    /// <summary>Starts a reload in the background and returns at once (signal handlers and the control socket call it).</summary>
+    internal void RequestReload() => _ = ReloadAsync();
+
+    /// <summary>
+    /// Re-reads and checks the config file as at start; when it is invalid nothing changes and the
+    /// errors are logged as <c>reload failed: …</c>. Otherwise the engine applies it and
+    /// <c>reload complete</c> is logged. Returns the summary, or null when nothing was applied.
+    /// </summary>
+    internal async Task<ReloadSummary?> ReloadAsync()
+    {
+        await _reloadGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            CpworkerEngine? engine = Engine;
+            if (engine is null || _stopRequested.Task.IsCompleted)
+            {
+                _logger.LogWarning("reload ignored: the daemon is not running");
+                return null;
+            }
+
+            _logger.LogInformation("reloading {Config}", _configPath);
+            CpworkerConfig? config = LoadConfig(reload: true);
+            if (config is null)
+            {
+                return null;
+            }
+
+            _notifier?.Reloading();
+            _loggers.Level.Level = config.LogLevel;
+            ReloadSummary summary = await engine.ReloadAsync(config).ConfigureAwait(false);
+            _logger.LogInformation("reload complete: {Summary}", summary.ToString());
+            _notifier?.Ready($"reloaded: {summary.Unchanged.Count + summary.Rebuilt.Count + summary.Added.Count} task(s)");
+            return summary;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError("reload failed: {Reason}", ex.Message);
+            return null;
+        }
+        finally
+        {
+            _reloadGate.Release();
+        }
+    }
+}
