@@ -53,6 +53,9 @@ internal sealed class ZmqTransport : OutputTransport
 
     /// <summary>How long a send waits for room in the queue: zero (drop at once) live, <see cref="ReplaySendTimeout"/> for a replay.</summary>
     private readonly TimeSpan _sendTimeout;
+
+    /// <summary>True after a replay's wait for the receiver ran out, until a send succeeds again.</summary>
+    private bool _receiverStalled;
     private readonly bool _ipv6;
     private readonly TimeSpan _linger;
     private readonly OutputCounters.SenderSide _counters;
@@ -110,7 +113,10 @@ internal sealed class ZmqTransport : OutputTransport
             try
             {
                 buffer.Written.CopyTo(msg.Slice());
-                sent = socket.TrySend(ref msg, _sendTimeout, more: false);
+                // A replay waits for a slow receiver, but not for a dead one: after one wait ran
+                // out, batches go without waiting until the receiver takes one again.
+                sent = socket.TrySend(ref msg, _receiverStalled ? TimeSpan.Zero : _sendTimeout, more: false);
+                _receiverStalled = !sent && _sendTimeout > TimeSpan.Zero;
                 if (sent)
                 {
                     SentWatched(array);

@@ -73,4 +73,56 @@ public sealed class ZmqReplayTests
         Assert.That(counters.ForwardedPackets, Is.EqualTo(count), counters.ToString());
         Assert.That(Interlocked.Read(ref records), Is.EqualTo(count), "records received");
     }
+
+    [TestCase(ExecutionModel.Rtc)]
+    [TestCase(ExecutionModel.Pipeline)]
+    public async Task A_replay_to_a_receiver_that_is_not_there_ends_promptly_with_its_losses_counted(ExecutionModel model)
+    {
+        const int count = 60_000; // about 60 batches: waiting a second for each would take a minute
+        var frames = new List<(byte[], long)>(count);
+        for (int i = 0; i < count; i++)
+        {
+            byte[] f = new byte[1000];
+            f[12] = 0x08;
+            frames.Add((f, 1_700_000_000_000_000_000 + i * 1000L));
+        }
+
+        int port = FreeTcpPort(); // nothing listens there
+        var config = new CpworkerConfig
+        {
+            ExecutionModel = model,
+            PipelineBufferSizeMb = 8,
+            Tasks =
+            [
+                new TaskConfig
+                {
+                    Name = "replay",
+                    Capturer = new CustomCaptureConfig(() => new FakeSource(frames)) { IsReplay = true },
+                    Outputs = [new OutputConfig { Type = "zmq", Settings = new ZmqSettings { Host = "127.0.0.1", Port = port, Hwm = 2 } }],
+                },
+            ],
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        OutputCounterSnapshot counters;
+        await using (var engine = new CpworkerEngine(config, StandardOutputs.CreateRegistry(), new ListLogger().Factory))
+        {
+            engine.Start();
+            Assert.That(engine.ReplaysFinished.Wait(30_000), Is.True, "the replay ends");
+            await engine.StopAsync();
+            counters = engine.GetStatus()[0].Outputs[0].Counters;
+        }
+
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)), "one wait for a dead receiver, not one per batch");
+        Assert.That(counters.HandedPackets, Is.EqualTo(count));
+        Assert.That(counters.ErrorDropPackets, Is.GreaterThan(count / 2), counters.ToString());
+    }
+
+    private static int FreeTcpPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
 }
