@@ -20,10 +20,10 @@ internal sealed class PipelineScheduler : PacketScheduler
     /// file is its buffer, and the capture thread may simply wait. A deeper pipeline would only
     /// touch more memory (page faults, cache misses, resident size) for the same throughput.
     /// </summary>
-    internal const long ReplayInFlightBytes = 16 << 20;
+    internal const long ReplayInFlightBytes = 4 << 20;
 
     /// <summary>Batches queued in a burst before the encapsulation thread is woken.</summary>
-    private const int BurstWakeDepth = 4;
+    private const int BurstWakeDepth = 8;
 
     /// <summary>Room a source keeps for one more frame beyond its length (a replay's record header).</summary>
     private const int MaxRecordOverhead = 16;
