@@ -19,14 +19,7 @@ public sealed class ZmqReplayTests
     public async Task A_replay_loses_nothing_to_a_receiver_slower_than_it(ExecutionModel model)
     {
         const int count = 30_000; // 1000-byte frames: about 30 batches of 1 MiB
-        var frames = new List<(byte[], long)>(count);
-        for (int i = 0; i < count; i++)
-        {
-            byte[] f = new byte[1000];
-            f[12] = 0x08;
-            BinaryPrimitives.WriteInt32BigEndian(f.AsSpan(14), i);
-            frames.Add((f, 1_700_000_000_000_000_000 + i * 1000L));
-        }
+        var frames = Frames(count);
 
         using var pull = new PullSocket();
         pull.Options.ReceiveHighWatermark = 1; // NetMQ would otherwise buffer everything in this process
@@ -45,20 +38,7 @@ public sealed class ZmqReplayTests
             }
         });
 
-        var config = new CpworkerConfig
-        {
-            ExecutionModel = model,
-            PipelineBufferSizeMb = 8,
-            Tasks =
-            [
-                new TaskConfig
-                {
-                    Name = "replay",
-                    Capturer = new CustomCaptureConfig(() => new FakeSource(frames)) { IsReplay = true },
-                    Outputs = [new OutputConfig { Type = "zmq", Settings = new ZmqSettings { Host = "127.0.0.1", Port = port, Hwm = 2 } }],
-                },
-            ],
-        };
+        CpworkerConfig config = ReplayInto(port, model, frames);
         OutputCounterSnapshot counters;
         await using (var engine = new CpworkerEngine(config, StandardOutputs.CreateRegistry(), new ListLogger().Factory))
         {
@@ -79,29 +59,7 @@ public sealed class ZmqReplayTests
     public async Task A_replay_to_a_receiver_that_is_not_there_ends_promptly_with_its_losses_counted(ExecutionModel model)
     {
         const int count = 60_000; // about 60 batches: waiting a second for each would take a minute
-        var frames = new List<(byte[], long)>(count);
-        for (int i = 0; i < count; i++)
-        {
-            byte[] f = new byte[1000];
-            f[12] = 0x08;
-            frames.Add((f, 1_700_000_000_000_000_000 + i * 1000L));
-        }
-
-        int port = FreeTcpPort(); // nothing listens there
-        var config = new CpworkerConfig
-        {
-            ExecutionModel = model,
-            PipelineBufferSizeMb = 8,
-            Tasks =
-            [
-                new TaskConfig
-                {
-                    Name = "replay",
-                    Capturer = new CustomCaptureConfig(() => new FakeSource(frames)) { IsReplay = true },
-                    Outputs = [new OutputConfig { Type = "zmq", Settings = new ZmqSettings { Host = "127.0.0.1", Port = port, Hwm = 2 } }],
-                },
-            ],
-        };
+        CpworkerConfig config = ReplayInto(FreeTcpPort() /* nothing listens there */, model, Frames(count));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         OutputCounterSnapshot counters;
         await using (var engine = new CpworkerEngine(config, StandardOutputs.CreateRegistry(), new ListLogger().Factory))
@@ -116,6 +74,37 @@ public sealed class ZmqReplayTests
         Assert.That(counters.HandedPackets, Is.EqualTo(count));
         Assert.That(counters.ErrorDropPackets, Is.GreaterThan(count / 2), counters.ToString());
     }
+
+    /// <summary>1000-byte frames numbered in their first payload bytes, 1 µs apart.</summary>
+    private static List<(byte[] Frame, long TimestampNanos)> Frames(int count)
+    {
+        var frames = new List<(byte[], long)>(count);
+        for (int i = 0; i < count; i++)
+        {
+            byte[] f = new byte[1000];
+            f[12] = 0x08;
+            BinaryPrimitives.WriteInt32BigEndian(f.AsSpan(14), i);
+            frames.Add((f, 1_700_000_000_000_000_000 + i * 1000L));
+        }
+
+        return frames;
+    }
+
+    /// <summary>A replay of <paramref name="frames"/> into one ZMQ output to 127.0.0.1:<paramref name="port"/> with hwm 2.</summary>
+    private static CpworkerConfig ReplayInto(int port, ExecutionModel model, List<(byte[] Frame, long TimestampNanos)> frames) => new()
+    {
+        ExecutionModel = model,
+        PipelineBufferSizeMb = 8,
+        Tasks =
+        [
+            new TaskConfig
+            {
+                Name = "replay",
+                Capturer = new CustomCaptureConfig(() => new FakeSource(frames)) { IsReplay = true },
+                Outputs = [new OutputConfig { Type = "zmq", Settings = new ZmqSettings { Host = "127.0.0.1", Port = port, Hwm = 2 } }],
+            },
+        ],
+    };
 
     private static int FreeTcpPort()
     {
