@@ -96,6 +96,9 @@ internal sealed class CustomOutputType : OutputType
         private readonly LogThrottle _failures;
         private bool _disposed;
 
+        /// <summary>Held during a Write, so that a teardown on another thread never disposes the output under it.</summary>
+        private readonly object _gate = new();
+
         public Transport(IPacketOutput output, OutputContext context)
         {
             _output = output;
@@ -107,7 +110,10 @@ internal sealed class CustomOutputType : OutputType
         {
             try
             {
-                _output.Write(new PacketBatchView(buffer.Written, buffer.MessageOffsets.AsSpan(0, buffer.MessageCount)));
+                lock (_gate)
+                {
+                    _output.Write(new PacketBatchView(buffer.Written, buffer.MessageOffsets.AsSpan(0, buffer.MessageCount)));
+                }
             }
             catch (Exception ex)
             {
@@ -124,19 +130,29 @@ internal sealed class CustomOutputType : OutputType
 
         public override void Dispose()
         {
-            if (_disposed)
+            // The interface promises Dispose on the output's own thread, never during a Write:
+            // when the task is torn down while the output is still busy, its sender thread closes
+            // it once the Write returns (Close), so nothing is done here.
+            if (!Monitor.TryEnter(_gate))
             {
                 return;
             }
 
-            _disposed = true;
             try
             {
-                _output.Dispose();
+                if (!_disposed)
+                {
+                    _disposed = true;
+                    _output.Dispose();
+                }
             }
             catch (Exception ex)
             {
                 _context.Logger.LogError(ex, "{Output}: disposing the custom output failed: {Reason}", _context.DisplayName, ex.Message);
+            }
+            finally
+            {
+                Monitor.Exit(_gate);
             }
         }
     }

@@ -30,6 +30,9 @@ internal sealed class OutputContext
     /// <summary>The capture's snaplen (largest frame the output will see).</summary>
     public required int CaptureSnaplen { get; init; }
 
+    /// <summary>How long the output may still wait once its task stops (shared by the task's outputs).</summary>
+    public StopClock Stop { get; init; } = new();
+
     /// <summary>A name for log lines: <c>task-0/vxlan-1</c>.</summary>
     public string DisplayName => $"{TaskName}/{Config.Name}";
 }

@@ -188,13 +188,23 @@ internal sealed class TaskRunner
             }
             finally
             {
+                bool threadsEnded = true;
                 if (scheduler is not null)
                 {
-                    // A scheduler that failed to start has ended its threads; wait for them before disposing.
-                    await Task.WhenAny(scheduler.Completion, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+                    // Wait for the task's threads before disposing what they use (the capture handle, sockets).
+                    threadsEnded = await Task.WhenAny(scheduler.Completion, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false) == scheduler.Completion;
                 }
 
-                graph?.Dispose();
+                if (threadsEnded)
+                {
+                    graph?.Dispose();
+                }
+                else
+                {
+                    // Closing a pcap handle or socket under a running thread could crash the process; leaking it cannot.
+                    _logger.LogError("{Task}: its threads did not end; its capture and outputs are left open", Config.Name);
+                    graph?.DisposeWhenDone(scheduler!.Completion);
+                }
                 lock (_gate)
                 {
                     _scheduler = null;

@@ -79,6 +79,11 @@ internal abstract class PacketScheduler
     /// <summary>Asks the task to stop: capture ends, queues drain, outputs flush and close.</summary>
     public void RequestStop()
     {
+        foreach (OutputStage o in Graph.Outputs)
+        {
+            o.Context.Stop.Begin(StopClock.CloseBudget);
+        }
+
         _stopRequested = true;
         StopSignal.Set();
     }
@@ -86,6 +91,11 @@ internal abstract class PacketScheduler
     /// <summary>Stops draining: whatever is still queued is dropped and the outputs close now.</summary>
     public void Abort()
     {
+        foreach (OutputStage o in Graph.Outputs)
+        {
+            o.Context.Stop.Expire();
+        }
+
         _aborted = true;
         RequestStop();
     }

@@ -83,6 +83,7 @@ internal sealed class PipelineScheduler : PacketScheduler
     private void Capture()
     {
         PacketBatch? batch = null;
+        _threadsRunning = 1; // this thread; the others count once started
         try
         {
             Graph.Open();
@@ -99,22 +100,11 @@ internal sealed class PipelineScheduler : PacketScheduler
                 p.Encoder.Attach(_lanes[i]);
             }
 
-            _threadsRunning = 2 + _lanes.Length;
-            StartThread("encap", Encapsulate);
+            StartCounted("encap", Encapsulate);
             for (int i = 0; i < _lanes.Length; i++)
             {
                 int index = i;
-                StartThread($"send{i}", () =>
-                {
-                    try
-                    {
-                        RunSender(Graph.Outputs[index], _lanes[index]);
-                    }
-                    finally
-                    {
-                        ThreadEnded();
-                    }
-                });
+                StartCounted($"send{i}", () => RunSender(Graph.Outputs[index], _lanes[index]));
             }
 
             SignalStarted();
@@ -122,7 +112,7 @@ internal sealed class PipelineScheduler : PacketScheduler
         }
         catch (Exception ex)
         {
-            _captureError = ex;
+            _captureError ??= ex;
         }
         finally
         {
@@ -133,15 +123,35 @@ internal sealed class PipelineScheduler : PacketScheduler
 
             _captureDone = true;
             _batchArrived.Wake();
-            if (_toEncap is null)
+            ThreadEnded();
+        }
+    }
+
+    /// <summary>
+    /// Starts a thread that counts towards <see cref="_threadsRunning"/> only once it exists, so a
+    /// start that fails part-way (thread limit, memory) still lets the task end and be retried.
+    /// </summary>
+    private void StartCounted(string role, Action body)
+    {
+        Interlocked.Increment(ref _threadsRunning);
+        try
+        {
+            StartThread(role, () =>
             {
-                // Opening failed: no other thread was started.
-                SignalCompleted(_captureError);
-            }
-            else
-            {
-                ThreadEnded();
-            }
+                try
+                {
+                    body();
+                }
+                finally
+                {
+                    ThreadEnded();
+                }
+            });
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _threadsRunning);
+            throw;
         }
     }
 
@@ -220,11 +230,12 @@ internal sealed class PipelineScheduler : PacketScheduler
     private void Encapsulate()
     {
         long nextTick = Environment.TickCount64 + TickIntervalMs;
+        PacketBatch? batch = null;
         try
         {
             while (true)
             {
-                PacketBatch? batch = TakeBatch();
+                batch = TakeBatch();
                 if (batch is not null)
                 {
                     if (!Aborted)
@@ -237,6 +248,7 @@ internal sealed class PipelineScheduler : PacketScheduler
                     }
 
                     Pool!.Return(batch);
+                    batch = null;
                 }
                 else if (_captureDone && _toEncap!.Count == 0)
                 {
@@ -250,22 +262,27 @@ internal sealed class PipelineScheduler : PacketScheduler
                     TickOutputs();
                 }
             }
-
-            FlushOutputs();
         }
         catch (Exception ex)
         {
+            // Nothing more reaches the outputs: end the task (the runner retries it) instead of
+            // letting it look healthy while the capture fills a pool nobody empties.
             Graph.Logger.LogError(ex, "{Task}: encapsulation stage failed", Graph.Config.Name);
             _captureError ??= ex;
+            if (batch is not null)
+            {
+                Pool!.Return(batch);
+            }
+
+            RequestStop();
         }
         finally
         {
+            FlushOutputs();
             foreach (QueuedSendLane lane in _lanes)
             {
                 lane.Complete();
             }
-
-            ThreadEnded();
         }
     }
 
@@ -289,14 +306,28 @@ internal sealed class PipelineScheduler : PacketScheduler
 
     private void ThreadEnded()
     {
-        if (Interlocked.Decrement(ref _threadsRunning) == 0)
+        if (Interlocked.Decrement(ref _threadsRunning) != 0)
         {
-            foreach (QueuedSendLane lane in _lanes)
-            {
-                lane.Dispose();
-            }
-
-            SignalCompleted(_captureError);
+            return;
         }
+
+        // Every thread of the task has ended: give back what is still queued, free the signals.
+        if (_toEncap is not null)
+        {
+            while (_toEncap.TryDequeue(out PacketBatch? left))
+            {
+                Pool!.Return(left);
+            }
+        }
+
+        foreach (QueuedSendLane? lane in _lanes)
+        {
+            lane?.Complete();
+            lane?.Dispose();
+        }
+
+        _batchArrived.Dispose();
+        Pool?.Dispose();
+        SignalCompleted(_captureError);
     }
 }

@@ -89,11 +89,16 @@ internal sealed class RtcScheduler : PacketScheduler
                 Pool!.Return(batch);
             }
 
+            Pool?.Dispose(); // its parking word is native memory; a task that keeps failing must not leak it
             SignalCompleted(error);
         }
     }
 
-    /// <summary>Lets the isolated outputs' senders drain, within the drain budget; then drops what is left.</summary>
+    /// <summary>
+    /// Lets the isolated outputs' senders drain, all against one deadline; then drops what is
+    /// left. A sender still stuck in an application's output after that keeps its lane: freeing
+    /// the lane under a running thread would be worse than the small leak.
+    /// </summary>
     private void StopIsolatedSenders()
     {
         foreach ((QueuedSendLane lane, _) in _isolated)
@@ -101,15 +106,28 @@ internal sealed class RtcScheduler : PacketScheduler
             lane.Complete();
         }
 
+        long deadline = Environment.TickCount64 + (long)IsolatedDrainTimeout.TotalMilliseconds;
+        bool aborted = false;
         foreach ((QueuedSendLane lane, Thread thread) in _isolated)
         {
-            if (!thread.Join(IsolatedDrainTimeout))
+            if (!thread.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))) && !aborted)
             {
+                aborted = true;
                 Abort();
-                thread.Join(IsolatedDrainTimeout);
+                deadline = Environment.TickCount64 + (long)IsolatedDrainTimeout.TotalMilliseconds;
             }
+        }
 
-            lane.Dispose();
+        foreach ((QueuedSendLane lane, Thread thread) in _isolated)
+        {
+            if (thread.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
+            {
+                lane.Dispose();
+            }
+            else
+            {
+                Graph.Logger.LogWarning("{Task}: a custom output is still busy after the stop; its thread is left to finish", Graph.Config.Name);
+            }
         }
     }
 

@@ -147,6 +147,10 @@ internal sealed class TaskGraph : IDisposable
         }
     }
 
+    /// <summary>Disposes the graph once <paramref name="threadsDone"/> completes (threads that overran a stop).</summary>
+    public void DisposeWhenDone(Task threadsDone) =>
+        threadsDone.ContinueWith(static (_, graph) => ((TaskGraph)graph!).Dispose(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
     /// <summary>Closes the source and every transport.</summary>
     public void Dispose()
     {

@@ -157,7 +157,9 @@ internal sealed class ControlServer : IAsyncDisposable
             }
             else
             {
-                run = connection.RunAsync(stopping);
+                // Off the accept loop and outside this lock: a client whose requests are already
+                // buffered would otherwise be served right here, synchronously, under the lock.
+                run = Task.Run(() => connection.RunAsync(stopping), CancellationToken.None);
             }
 
             _connections.Add(run);

@@ -121,9 +121,17 @@ internal unsafe class DatagramTransport : OutputTransport
             {
                 continue;
             }
+            else if (errno is SocketInterop.EAgain or SocketInterop.ENoBufs)
+            {
+                // The socket or the device queue is full: every further datagram would be refused
+                // the same way, one failing syscall each. Drop the rest of the buffer at once, counted.
+                Account(buffer, next, count - next, failed: true);
+                next = count;
+                ReportFailure(errno);
+            }
             else
             {
-                // The first datagram of the rest was refused; the kernel sent none of them. Count it and go on.
+                // This datagram was refused (too big, ICMP error): the kernel sent none of the rest. Count it and go on.
                 Account(buffer, next, 1, failed: true);
                 next++;
                 interrupts = 0;

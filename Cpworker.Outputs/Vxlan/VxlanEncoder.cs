@@ -81,9 +81,11 @@ internal sealed class VxlanEncoder : DatagramEncoder
             Span<byte> d = Reserve(perDatagram + length);
             if (d.IsEmpty)
             {
-                // Congested part-way (a packet of more chunks than one buffer holds, pipeline model):
-                // the chunks already submitted go out, the packet counts as an error drop.
-                return false;
+                // Congested part-way (a packet of more chunks than one buffer holds, pipeline model).
+                // Nothing committed yet: an error drop. Otherwise the first chunk already carries the
+                // packet's count (forwarded, or an error if its send fails): counting it again here
+                // would count the packet twice; its remaining chunks are lost.
+                return offset > 0;
             }
 
             VxlanFormat.WriteHeader(d, _kind, _vni, packet.Direction);

@@ -81,6 +81,11 @@ internal sealed class ZmqEncoder : OutputEncoder
         }
 
         int length = ZmqFormat.WriteRecord(d, frame, packet.OriginalLength, packet.TimestampNanos, packet.Direction, _serviceTag);
+        if (length < 0)
+        {
+            return false; // the L2 stack runs past the 65531 bytes a record can carry: nothing was written
+        }
+
         SendBuffer b = _buffer!;
         b.Length += length;
         b.PacketCount++;

@@ -58,6 +58,9 @@ internal sealed class ZmqTransport : OutputTransport
     private bool _receiverStalled;
     private readonly bool _ipv6;
     private readonly TimeSpan _linger;
+
+    /// <summary>Cuts the waits for the receiver to what the task's stop leaves.</summary>
+    private readonly StopClock _stop;
     private readonly OutputCounters.SenderSide _counters;
     private readonly ILogger _logger;
     private readonly LogThrottle _errorLog;
@@ -85,6 +88,7 @@ internal sealed class ZmqTransport : OutputTransport
         _queueMessages = !context.IsReplay ? hwm : hwm == 0 ? ReplayQueueMessages : Math.Min(hwm, ReplayQueueMessages);
         _ipv6 = ipv6;
         _linger = linger ?? DefaultLinger;
+        _stop = context.Stop;
         _counters = context.Counters.Sender;
         _logger = context.Logger;
         _errorLog = new LogThrottle(context.Time, TimeSpan.FromMinutes(1));
@@ -115,7 +119,7 @@ internal sealed class ZmqTransport : OutputTransport
                 buffer.Written.CopyTo(msg.Slice());
                 // A replay waits for a slow receiver, but not for a dead one: after one wait ran
                 // out, batches go without waiting until the receiver takes one again.
-                sent = socket.TrySend(ref msg, _receiverStalled ? TimeSpan.Zero : _sendTimeout, more: false);
+                sent = socket.TrySend(ref msg, _receiverStalled ? TimeSpan.Zero : _stop.Limit(_sendTimeout), more: false);
                 _receiverStalled = !sent && _sendTimeout > TimeSpan.Zero;
                 if (sent)
                 {
@@ -183,7 +187,7 @@ internal sealed class ZmqTransport : OutputTransport
     /// </summary>
     private bool WaitWrittenOut()
     {
-        TimeSpan budget = _linger < MaxWaitAtClose ? _linger : MaxWaitAtClose;
+        TimeSpan budget = _stop.Limit(_linger < MaxWaitAtClose ? _linger : MaxWaitAtClose);
         long deadline = Environment.TickCount64 + (long)budget.TotalMilliseconds;
         if (!_lastSent.Wait(budget))
         {

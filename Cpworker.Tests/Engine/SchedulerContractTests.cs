@@ -172,6 +172,20 @@ public abstract class SchedulerContractTests
     }
 
     [Test]
+    public void A_stage_that_throws_ends_the_task_with_its_reason_and_every_batch_comes_back()
+    {
+        var frames = SchedulerHarness.Frames(5000, runtEvery: int.MaxValue);
+        var sink = new RecordingSink();
+        var harness = new SchedulerHarness { Classifier = new ThrowingClassifier(after: 700) }.Output(new RecordingSettings(sink));
+        PacketScheduler s = harness.Start(Model, new FakeSource(frames, lossless: false) { MaxPerFill = 100, PaceMs = 1 });
+        var ex = Assert.Throws<AggregateException>(() => s.Completion.Wait(10_000), "the task ends instead of looking healthy");
+        Assert.That(ex!.InnerException, Is.TypeOf<InvalidOperationException>().With.Message.Contains("classifier bug"));
+        PacketBatchPool pool = s.BatchPool!;
+        Assert.That(pool.Available, Is.EqualTo(pool.Capacity), "every batch is back");
+        Assert.That(sink.Closed, Is.True, "the outputs are closed");
+    }
+
+    [Test]
     public void A_live_task_stops_promptly_and_closes_its_outputs()
     {
         var sink = new RecordingSink();

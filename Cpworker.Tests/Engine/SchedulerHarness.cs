@@ -108,3 +108,13 @@ internal sealed class PatternClassifier : IDirectionClassifier
     /// <inheritdoc/>
     public PacketDirection Classify(ReadOnlySpan<byte> frame) => For(frame);
 }
+
+/// <summary>Classifies as not checked, then throws once it has seen <c>after</c> frames (a bug in a stage).</summary>
+internal sealed class ThrowingClassifier(int after) : IDirectionClassifier
+{
+    private int _seen;
+
+    /// <inheritdoc/>
+    public PacketDirection Classify(ReadOnlySpan<byte> frame) =>
+        ++_seen > after ? throw new InvalidOperationException("classifier bug") : PacketDirection.NotChecked;
+}

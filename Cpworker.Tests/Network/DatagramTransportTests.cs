@@ -75,9 +75,7 @@ public sealed unsafe class DatagramTransportTests
         Assert.That(sizeof(MMsgHdr), Is.EqualTo(64));
     }
 
-    [TestCase(SocketInterop.ENoBufs)]
     [TestCase(SocketInterop.EMsgSize)]
-    [TestCase(SocketInterop.EAgain)]
     [TestCase(SocketInterop.EConnRefused)]
     public void ARefusedDatagramIsCountedAndTheRestStillGoOut(int errno)
     {
@@ -89,11 +87,27 @@ public sealed unsafe class DatagramTransportTests
         Assert.That((s.ErrorPackets, s.ErrorBytes, s.FailedSends), Is.EqualTo((2L, 92L + 93L, 2L)));
     }
 
+    [TestCase(SocketInterop.ENoBufs)]
+    [TestCase(SocketInterop.EAgain)]
+    public void AFullQueueDropsTheRestOfTheBufferInOneStepAndTheNextBufferIsTriedAgain(int errno)
+    {
+        OutputContext context = NetTest.Context(new VxlanSettings { Host = "127.0.0.1" }, "vxlan");
+        using var t = new FailingTransport(context, new() { [2] = errno });
+        t.Send(Buffer((100, 90), (101, 91), (102, 92), (103, 93), (104, 94)));
+        Assert.That(t.Sent, Is.EqualTo(new[] { 100, 101 }), "nothing more is offered to a full queue");
+        Assert.That(t.Calls, Is.EqualTo(2), "one failing call, not one per datagram");
+        OutputCounters.SenderSide s = context.Counters.Sender;
+        Assert.That((s.ErrorPackets, s.ErrorBytes, s.FailedSends), Is.EqualTo((3L, 92L + 93L + 94L, 3L)));
+
+        t.Send(Buffer((105, 95), (106, 96)));
+        Assert.That(t.Sent, Is.EqualTo(new[] { 100, 101, 105, 106 }), "the next buffer goes out");
+    }
+
     [Test]
     public void ASplitPacketCountsOnceHoweverManyOfItsDatagramsFail()
     {
         OutputContext context = NetTest.Context(new VxlanSettings { Host = "127.0.0.1" }, "vxlan");
-        using var t = new FailingTransport(context, new() { [1] = SocketInterop.ENoBufs, [2] = SocketInterop.ENoBufs, [5] = SocketInterop.EAgain });
+        using var t = new FailingTransport(context, new() { [1] = SocketInterop.EMsgSize, [2] = SocketInterop.EMsgSize, [5] = SocketInterop.EMsgSize });
 
         // Packet P (500 B) = datagrams 0,1,2; packet Q (60 B) = 3; packet R (700 B) = 4, then continues in the next buffer.
         t.Send(Buffer((300, 500), (300, -1), (300, -1), (60, 60), (400, 700)));
