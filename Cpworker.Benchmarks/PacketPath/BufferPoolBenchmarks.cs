@@ -42,7 +42,7 @@ public class BufferPoolBenchmarks
         buffer.Length = 1;
         _queued.Submit(buffer);
         SendBuffer taken = _queued.TakeWork(0)!;
-        _queued.Recycle(taken);
+        _queued.Return(taken);
     }
 
     /// <summary>An rtc lane's cycle: rent, submit (the transport runs inline).</summary>

@@ -7,9 +7,6 @@ internal sealed class LogThrottle
     private readonly long _intervalTicks;
     private long _next = long.MinValue;
 
-    /// <summary>Number of occurrences that were not logged since the last logged one.</summary>
-    public long Suppressed { get; private set; }
-
     /// <summary>Creates a throttle that allows one line per <paramref name="interval"/>.</summary>
     public LogThrottle(TimeProvider time, TimeSpan interval)
     {
@@ -17,18 +14,16 @@ internal sealed class LogThrottle
         _intervalTicks = (long)(interval.TotalSeconds * time.TimestampFrequency);
     }
 
-    /// <summary>True when this occurrence should be logged; counts the ones that should not.</summary>
+    /// <summary>True when this occurrence should be logged.</summary>
     public bool ShouldLog()
     {
         long now = _time.GetTimestamp();
-        if (now >= _next)
+        if (now < _next)
         {
-            _next = now + _intervalTicks;
-            Suppressed = 0;
-            return true;
+            return false;
         }
 
-        Suppressed++;
-        return false;
+        _next = now + _intervalTicks;
+        return true;
     }
 }

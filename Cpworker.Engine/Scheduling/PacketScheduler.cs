@@ -266,7 +266,7 @@ internal abstract class PacketScheduler
                         output.Context.Counters.Sender.ErrorBytes += buffer.PacketBytes;
                     }
 
-                    lane.Recycle(buffer);
+                    lane.Return(buffer);
                 }
                 else if (lane.IsDrained)
                 {

@@ -137,9 +137,6 @@ internal sealed class QueuedSendLane : ISendLane, IDisposable
         return _work.TryDequeue(out b) ? b : null;
     }
 
-    /// <summary>Sender side: gives a sent buffer back to the encoder.</summary>
-    public void Recycle(SendBuffer buffer) => Return(buffer);
-
     /// <inheritdoc/>
     public void Dispose()
     {

@@ -29,9 +29,6 @@ internal sealed class ShutdownSignals : IDisposable
     /// <summary>Completes with the first stop signal.</summary>
     public Task<PosixSignal> StopRequested => _stop.Task;
 
-    /// <summary>Requests a stop as a signal would (the <c>shutdown</c> control command).</summary>
-    public void RequestStop() => _stop.TrySetResult(PosixSignal.SIGTERM);
-
     /// <inheritdoc/>
     public void Dispose()
     {

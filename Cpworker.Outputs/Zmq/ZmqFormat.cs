@@ -89,10 +89,7 @@ internal static class ZmqFormat
     /// </summary>
     public static int WriteRecord(
         Span<byte> destination, ReadOnlySpan<byte> frame, int originalLength, long timestampNanos, PacketDirection direction, uint serviceTag)
-    {
-        int length = WriteRecord(destination, frame, originalLength, Seconds(timestampNanos), Microseconds(timestampNanos), direction, serviceTag);
-        return length;
-    }
+        => WriteRecord(destination, frame, originalLength, Seconds(timestampNanos), Microseconds(timestampNanos), direction, serviceTag);
 
     /// <summary>
     /// <see cref="WriteRecord(Span{byte}, ReadOnlySpan{byte}, int, long, PacketDirection, uint)"/> with the

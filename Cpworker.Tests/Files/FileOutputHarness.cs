@@ -217,7 +217,7 @@ internal sealed class FileOutputHarness : IDisposable
                 if (buffer is not null)
                 {
                     Parts.Transport.Send(buffer);
-                    _lane.Recycle(buffer);
+                    _lane.Return(buffer);
                 }
             }
 
@@ -241,7 +241,7 @@ internal sealed class FileOutputHarness : IDisposable
         while (_lane!.TakeWork(0) is SendBuffer buffer)
         {
             Parts.Transport.Send(buffer);
-            _lane.Recycle(buffer);
+            _lane.Return(buffer);
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class QueuedLaneContractTests : LaneContractTests
                 if (b is not null)
                 {
                     parts.Transport.Send(b);
-                    lane.Recycle(b);
+                    lane.Return(b);
                 }
                 else if (lane.IsDrained)
                 {
