@@ -99,6 +99,7 @@ internal static partial class ConfigLoader
         ExecutionModel? model = ReadExecutionModel(root);
         int? pipelineMb = ReadPipeline(root, model);
         string? controlPath = ReadControl(root);
+        string? prometheusListen = ReadMetrics(root);
         IReadOnlyList<TaskConfig> tasks = ReadTasks(root, outputTypes);
         root.WarnUnknownKeys();
         return new CpworkerConfig
@@ -108,6 +109,7 @@ internal static partial class ConfigLoader
             ExecutionModel = model ?? ExecutionModel.Rtc,
             PipelineBufferSizeMb = pipelineMb,
             ControlSocketPath = controlPath,
+            PrometheusListen = prometheusListen,
             Tasks = tasks,
         };
     }
