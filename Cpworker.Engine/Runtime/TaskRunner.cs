@@ -1,5 +1,6 @@
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Scheduling;
 using Cpworker.Engine.Threading;
