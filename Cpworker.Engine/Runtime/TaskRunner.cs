@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
@@ -12,6 +13,7 @@ namespace Cpworker.Engine.Runtime;
 /// or fails (interface removed, netns gone) logs it, marks it failed and retries every 5 s while
 /// the other tasks run on (behaviour §8).
 /// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "_stop is only cancelled, never given a timer or linked: it holds no resource, and the tokens the task's threads hold must stay valid after the runner ends.")]
 internal sealed class TaskRunner
 {
     /// <summary>Pause between a failure and the next attempt (behaviour §8).</summary>

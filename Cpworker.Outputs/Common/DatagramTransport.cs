@@ -207,6 +207,7 @@ internal unsafe class DatagramTransport : OutputTransport
             _address = null;
         }
 
+        base.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -151,6 +151,7 @@ internal abstract class PcapFileTransport : OutputTransport
         }
 
         _closed = true;
+        base.Dispose();
     }
 
     /// <summary>
