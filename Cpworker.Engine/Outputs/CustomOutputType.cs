@@ -136,6 +136,7 @@ internal sealed class CustomOutputType : OutputType
             // it once the Write returns (Close), so nothing is done here.
             if (!Monitor.TryEnter(_gate))
             {
+                base.Dispose();
                 return;
             }
 
@@ -154,6 +155,7 @@ internal sealed class CustomOutputType : OutputType
             finally
             {
                 Monitor.Exit(_gate);
+                base.Dispose();
             }
         }
     }

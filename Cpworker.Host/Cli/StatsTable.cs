@@ -12,6 +12,7 @@ namespace Cpworker.Host.Cli;
 internal static class StatsTable
 {
     private const string Header = "{0,-22} {1,-9} {2,14} {3,16} {4,10} {5,10} {6,10} {7,10} {8,10}";
+    private static readonly CompositeFormat s_header = CompositeFormat.Parse(Header);
 
     /// <summary>The table for the <c>tasks</c> and <c>collect_stats_summary</c> replies; rates when <paramref name="previous"/> is given.</summary>
     public static string Format(JsonObject tasks, JsonObject summary, (JsonObject Tasks, JsonObject Summary)? previous, double seconds)
@@ -107,7 +108,7 @@ internal static class StatsTable
 
     private static JsonObject Totals(JsonObject summary, string section) => summary[section] as JsonObject ?? new JsonObject();
 
-    private static string Row(params string[] cells) => string.Format(CultureInfo.InvariantCulture, Header, cells).TrimEnd();
+    private static string Row(params string[] cells) => string.Format(CultureInfo.InvariantCulture, s_header, (object?[])cells).TrimEnd();
 
     private static string Str(JsonObject o, string key) => o[key]?.GetValue<string>() ?? "";
 

@@ -152,6 +152,7 @@ internal abstract class PcapFileTransport : OutputTransport
         }
 
         _closed = true;
+        base.Dispose();
     }
 
     /// <summary>
