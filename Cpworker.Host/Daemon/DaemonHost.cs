@@ -107,6 +107,7 @@ internal sealed partial class DaemonHost
                 ConfigPath = _configPath,
                 LogLevel = _loggers.Level,
                 RequestReload = RequestReload,
+                ReloadAndWait = ReloadWithOutcomeAsync,
                 RequestShutdown = () => RequestStop(),
                 StartedAt = started,
                 StartedTicks = startedTicks,
@@ -214,7 +215,7 @@ internal sealed partial class DaemonHost
     /// Reads the config and runs the host checks; logs every warning and error (prefixed
     /// <c>reload failed:</c> at reload); null when it cannot run.
     /// </summary>
-    private CpworkerConfig? LoadConfig(bool reload)
+    private CpworkerConfig? LoadConfig(bool reload, List<string>? errorsOut = null)
     {
         string errorPrefix = reload ? "reload failed: " : "config: ";
         ConfigLoadResult result = ConfigLoader.LoadFile(_configPath, Registry);
@@ -223,6 +224,11 @@ internal sealed partial class DaemonHost
         {
             bool error = d.Severity == ConfigSeverity.Error;
             errors += error ? 1 : 0;
+            if (error)
+            {
+                errorsOut?.Add(d.ToString());
+            }
+
             _logger.Log(error ? LogLevel.Error : LogLevel.Warning, "{Prefix}{Problem}", error ? errorPrefix : "config: ", d.ToString());
         }
 
@@ -242,6 +248,11 @@ internal sealed partial class DaemonHost
             bool processWide = !d.Path.StartsWith("tasks[", StringComparison.Ordinal);
             bool error = processWide && d.Severity == ConfigSeverity.Error;
             fatal += error ? 1 : 0;
+            if (error)
+            {
+                errorsOut?.Add(d.ToString());
+            }
+
             _logger.Log(error ? LogLevel.Error : LogLevel.Warning, "{Prefix}{Problem}", error ? errorPrefix : "host: ", d.ToString());
         }
 
