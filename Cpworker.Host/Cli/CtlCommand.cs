@@ -33,16 +33,16 @@ internal static class CtlCommand
         ctl.Options.Add(timeout);
         var ctx = new Context(stdout, stderr, socket, config, json, timeout);
 
-        Add(ctl, ctx, "ping", "Check that the daemon answers.", (c, p, t) => Simple(ctx, c, p, t, "ping", r => $"pong: ts_ms {r["ts_ms"]}"));
-        Add(ctl, ctx, "info", "Version, pid, uptime, config file of the daemon.", (c, p, t) => Simple(ctx, c, p, t, "info", FormatInfo));
-        Add(ctl, ctx, "tasks", "Every task's state and counters.", (c, p, t) => Simple(ctx, c, p, t, "tasks", FormatTasks));
+        Add(ctl, ctx, "ping", "Check that the daemon answers.", (c, p, t) => Simple(ctx, c, p, "ping", r => $"pong: ts_ms {r["ts_ms"]}", null, t));
+        Add(ctl, ctx, "info", "Version, pid, uptime, config file of the daemon.", (c, p, t) => Simple(ctx, c, p, "info", FormatInfo, null, t));
+        Add(ctl, ctx, "tasks", "Every task's state and counters.", (c, p, t) => Simple(ctx, c, p, "tasks", FormatTasks, null, t));
         Add(ctl, ctx, "reload", "Re-read the configuration file and report the outcome (exit 1 when it failed).", (c, p, t) => ReloadAsync(ctx, c, p, t));
-        Add(ctl, ctx, "shutdown", "Stop the daemon gracefully (as SIGTERM).", (c, p, t) => Simple(ctx, c, p, t, "shutdown", _ => "shutdown requested"));
+        Add(ctl, ctx, "shutdown", "Stop the daemon gracefully (as SIGTERM).", (c, p, t) => Simple(ctx, c, p, "shutdown", _ => "shutdown requested", null, t));
 
         var level = new Argument<string>("LEVEL") { Description = "DEBUG, INFO, WARN or ERROR." };
         var logLevel = new Command("log-level", "Change the daemon's log level now.");
         logLevel.Arguments.Add(level);
-        logLevel.SetAction((p, t) => ctx.Guard(p, t, (c, ct) => Simple(ctx, c, p, ct, "set_log_level", r => $"log level is now {r["level"]}", new JsonObject { ["level"] = p.GetValue(level) })));
+        logLevel.SetAction((p, t) => ctx.Guard(p, (c, ct) => Simple(ctx, c, p, "set_log_level", r => $"log level is now {r["level"]}", new JsonObject { ["level"] = p.GetValue(level) }, ct), t));
         ctl.Subcommands.Add(logLevel);
 
         var interval = new Option<double>("--interval", "-i") { Description = "Repeat every N seconds, with per-second rates, until Ctrl-C.", HelpName = "N" };
@@ -50,7 +50,7 @@ internal static class CtlCommand
         var stats = new Command("stats", "Counters per task and output, and totals since start.");
         stats.Options.Add(interval);
         stats.Options.Add(count);
-        stats.SetAction((p, t) => ctx.Guard(p, t, (c, ct) => StatsAsync(ctx, c, p, ct, p.GetValue(interval), p.GetValue(count))));
+        stats.SetAction((p, t) => ctx.Guard(p, (c, ct) => StatsAsync(ctx, c, p, p.GetValue(interval), p.GetValue(count), ct), t));
         ctl.Subcommands.Add(stats);
         return ctl;
     }
@@ -58,11 +58,11 @@ internal static class CtlCommand
     private static void Add(Command ctl, Context ctx, string name, string description, Func<ControlClient, ParseResult, CancellationToken, Task<int>> run)
     {
         var command = new Command(name, description);
-        command.SetAction((p, t) => ctx.Guard(p, t, (c, ct) => run(c, p, ct)));
+        command.SetAction((p, t) => ctx.Guard(p, (c, ct) => run(c, p, ct), t));
         ctl.Subcommands.Add(command);
     }
 
-    private static async Task<int> Simple(Context ctx, ControlClient client, ParseResult parse, CancellationToken cancellationToken, string command, Func<JsonObject, string> format, JsonObject? arguments = null)
+    private static async Task<int> Simple(Context ctx, ControlClient client, ParseResult parse, string command, Func<JsonObject, string> format, JsonObject? arguments, CancellationToken cancellationToken)
     {
         (JsonObject reply, string line) = await client.CommandRawAsync(command, arguments, cancellationToken).ConfigureAwait(false);
         if ((string?)reply["status"] != "OK")
@@ -118,7 +118,7 @@ internal static class CtlCommand
         return ExitCodes.Failure;
     }
 
-    private static async Task<int> StatsAsync(Context ctx, ControlClient client, ParseResult parse, CancellationToken cancellationToken, double interval, int count)
+    private static async Task<int> StatsAsync(Context ctx, ControlClient client, ParseResult parse, double interval, int count, CancellationToken cancellationToken)
     {
         bool json = parse.GetValue(ctx.Json);
         (JsonObject Tasks, JsonObject Summary)? previous = null;
@@ -212,7 +212,7 @@ internal static class CtlCommand
     private sealed record Context(TextWriter Stdout, TextWriter Stderr, Option<string?> Socket, Option<string?> Config, Option<bool> Json, Option<double> Timeout)
     {
         /// <summary>Resolves the socket, connects, runs the subcommand; every failure is exit code 1 with the reason on stderr.</summary>
-        public async Task<int> Guard(ParseResult parse, CancellationToken cancellationToken, Func<ControlClient, CancellationToken, Task<int>> run)
+        public async Task<int> Guard(ParseResult parse, Func<ControlClient, CancellationToken, Task<int>> run, CancellationToken cancellationToken)
         {
             using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>

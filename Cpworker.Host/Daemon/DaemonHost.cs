@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Cpworker.Host.Control;
@@ -16,6 +19,7 @@ namespace Cpworker.Host.Daemon;
 /// systemd, serve reloads (SIGHUP, <c>reload_config</c>), wait for a stop (signal, <c>shutdown</c>,
 /// or the end of every replay with <c>--exit-at-eof</c>), stop within 3 s with everything flushed.
 /// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "One DaemonHost per process run: _loggers does not own its writer (Dispose is empty) and _reloadGate never creates a wait handle; nothing is left to release.")]
 internal sealed partial class DaemonHost
 {
     /// <summary>Total time a stop may take before the process gives up waiting.</summary>

@@ -1,4 +1,5 @@
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using static Cpworker.Tests.Configuration.ConfigTestSupport;
 
 namespace Cpworker.Tests.Configuration;

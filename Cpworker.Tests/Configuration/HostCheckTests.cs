@@ -1,5 +1,6 @@
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Tests.Support;
 using static Cpworker.Tests.Configuration.ConfigTestSupport;
 

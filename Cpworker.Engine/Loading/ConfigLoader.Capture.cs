@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Cpworker.Engine.Classification;
+using Cpworker.Engine.Configuration;
 
-namespace Cpworker.Engine.Configuration;
+namespace Cpworker.Engine.Loading;
 
 internal static partial class ConfigLoader
 {

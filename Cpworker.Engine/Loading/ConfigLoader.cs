@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Microsoft.Extensions.Logging;
 
-namespace Cpworker.Engine.Configuration;
+namespace Cpworker.Engine.Loading;
 
 /// <summary>
 /// Reads and validates a configuration document (behaviour §2). Nothing here touches the host:

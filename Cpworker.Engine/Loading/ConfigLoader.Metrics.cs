@@ -1,6 +1,7 @@
 using System.Globalization;
+using Cpworker.Engine.Configuration;
 
-namespace Cpworker.Engine.Configuration;
+namespace Cpworker.Engine.Loading;
 
 internal static partial class ConfigLoader
 {
