@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cpworker.Host.Daemon;
+using Cpworker.Host.Logging;
 
 namespace Cpworker.Host.Cli;
 
@@ -42,8 +43,10 @@ internal static class CommandLine
 
         Option<string> rootConfig = ConfigOption(required: false);
         Option<bool> rootExitAtEof = ExitAtEofOption();
+        Option<LogFormat> rootLogFormat = LogFormatOption();
         root.Options.Add(rootConfig);
         root.Options.Add(rootExitAtEof);
+        root.Options.Add(rootLogFormat);
         root.SetAction(parse =>
         {
             string? config = parse.GetValue(rootConfig);
@@ -53,15 +56,17 @@ internal static class CommandLine
                 return ExitCodes.BadConfig;
             }
 
-            return RunDaemon(config, parse.GetValue(rootExitAtEof));
+            return RunDaemon(config, parse.GetValue(rootExitAtEof), parse.GetValue(rootLogFormat));
         });
 
         var run = new Command("run", "Run the daemon (the same as cpworker -c FILE).");
         Option<string> runConfig = ConfigOption(required: true);
         Option<bool> runExitAtEof = ExitAtEofOption();
+        Option<LogFormat> runLogFormat = LogFormatOption();
         run.Options.Add(runConfig);
         run.Options.Add(runExitAtEof);
-        run.SetAction(parse => RunDaemon(parse.GetValue(runConfig)!, parse.GetValue(runExitAtEof)));
+        run.Options.Add(runLogFormat);
+        run.SetAction(parse => RunDaemon(parse.GetValue(runConfig)!, parse.GetValue(runExitAtEof), parse.GetValue(runLogFormat)));
         root.Subcommands.Add(run);
 
         var validate = new Command("validate", "Check a configuration and exit: 0 valid, 2 invalid.");
@@ -83,7 +88,32 @@ internal static class CommandLine
     private static Option<bool> ExitAtEofOption() =>
         new("--exit-at-eof") { Description = "Exit cleanly once every pcap_file task has replayed its file." };
 
-    private static int RunDaemon(string config, bool exitAtEof)
+    private static Option<LogFormat> LogFormatOption()
+    {
+        var option = new Option<LogFormat>("--log-format")
+        {
+            Description = "Log line format on stderr: text (the C format, default), json (one object per line), systemd (journald priorities).",
+            HelpName = "text|json|systemd",
+            DefaultValueFactory = _ => LogFormat.Text,
+            CustomParser = r => r.Tokens.Single().Value.ToLowerInvariant() switch
+            {
+                "text" => LogFormat.Text,
+                "json" => LogFormat.Json,
+                "systemd" => LogFormat.Systemd,
+                string other => Fail(r, other),
+            },
+        };
+        option.CompletionSources.Add("text", "json", "systemd");
+        return option;
+
+        static LogFormat Fail(System.CommandLine.Parsing.ArgumentResult r, string value)
+        {
+            r.AddError($"--log-format must be text, json or systemd, not \"{value}\"");
+            return LogFormat.Text;
+        }
+    }
+
+    private static int RunDaemon(string config, bool exitAtEof, LogFormat logFormat)
     {
         if (!File.Exists(config))
         {
@@ -93,7 +123,7 @@ internal static class CommandLine
 
         try
         {
-            return new DaemonHost(config, exitAtEof).RunAsync().GetAwaiter().GetResult();
+            return new DaemonHost(config, exitAtEof, logFormat: logFormat).RunAsync().GetAwaiter().GetResult();
         }
         catch (Exception ex)
         {
