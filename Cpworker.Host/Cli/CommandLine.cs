@@ -30,6 +30,9 @@ internal static class CommandLine
         return parsed.Invoke(invocation);
     }
 
+    /// <summary>The command tree, for tests that check what documents it (man page, completion).</summary>
+    internal static RootCommand BuildForTests() => Build(TextWriter.Null, TextWriter.Null);
+
     private static RootCommand Build(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("cpworker: capture packets with libpcap, tag their direction, forward them over GRE, VXLAN, ZeroMQ or into pcap files.");
@@ -80,6 +83,7 @@ internal static class CommandLine
         root.Subcommands.Add(validate);
         root.Subcommands.Add(CtlCommand.Build(stdout, stderr));
         root.Subcommands.Add(InterfacesCommand.Build(stdout, stderr));
+        root.Subcommands.Add(CompletionCommand.Build(stdout));
         return root;
     }
 
@@ -104,6 +108,7 @@ internal static class CommandLine
                 string other => Fail(r, other),
             },
         };
+        option.CompletionSources.Clear(); // not the enum's names: the lower-case words the option takes
         option.CompletionSources.Add("text", "json", "systemd");
         return option;
 
