@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Net;
-using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Host.Daemon;
 using Cpworker.Host.Recv.Decoding;
 using Microsoft.Extensions.Logging;
@@ -65,7 +65,8 @@ internal static class RecvCommand
                 return ExitCodes.BadConfig;
             }
 
-            return new RecvHost(options, stderr, stdout).Run();
+            using var host = new RecvHost(options, stderr, stdout);
+            return host.Run();
         });
         return cmd;
     }

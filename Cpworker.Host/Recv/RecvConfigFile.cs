@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Host.Recv.Decoding;
 using Microsoft.Extensions.Logging;
 

@@ -13,7 +13,7 @@ namespace Cpworker.Host.Recv;
 /// systemd, run until SIGTERM/SIGINT (SIGHUP prints the counters), then stop the listeners,
 /// complete the output (<c>.part</c> renamed) and print the counters as JSON on stdout.
 /// </summary>
-internal sealed class RecvHost
+internal sealed class RecvHost : IDisposable
 {
     private readonly RecvOptions _options;
     private readonly StderrLoggerFactory _loggers;
@@ -37,6 +37,9 @@ internal sealed class RecvHost
 
     /// <summary>The listeners, once open.</summary>
     internal IReadOnlyList<RecvListener> Listeners => _listeners;
+
+    /// <inheritdoc/>
+    public void Dispose() => _loggers.Dispose();
 
     /// <summary>Requests a stop, as SIGTERM does.</summary>
     public void RequestStop() => _stop.TrySetResult();
