@@ -127,7 +127,7 @@ internal static class ConfigHostChecker
     private static void CheckReplay(TaskConfig task, PcapFileCaptureConfig file, string? loopGuard, ConfigDiagnostics diagnostics)
     {
         string path = $"tasks[{task.Index}].capturer.pcap_file";
-        HostChecks.FileReadable(file.FileName, $"{path}.file_name", diagnostics);
+        HostChecks.ReplayReadable(file.FileName, $"{path}.file_name", diagnostics);
         if (TryCompose(file.Bpf, loopGuard, $"{path}.bpf", diagnostics, out string? filter))
         {
             CheckCompiles(filter, LibpcapCaptureConfig.MaxSnaplen, file.Bpf is null ? path : $"{path}.bpf", diagnostics);

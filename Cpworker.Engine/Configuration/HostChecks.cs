@@ -47,24 +47,22 @@ internal static partial class HostChecks
         }
     }
 
-    /// <summary>Reports an error when <paramref name="file"/> does not exist, is a directory or cannot be opened for reading.</summary>
-    public static void FileReadable(string file, string path, ConfigDiagnostics diagnostics)
+    /// <summary>
+    /// Reports an error unless <paramref name="file"/> can be replayed: it exists, is a regular file
+    /// (a FIFO is never opened: that would block), opens, and starts with a pcap or pcapng header of
+    /// a supported link type (the checks of the replay itself, docs/configuration.md).
+    /// </summary>
+    public static void ReplayReadable(string file, string path, ConfigDiagnostics diagnostics)
     {
-        if (Directory.Exists(file))
+        if (!File.Exists(file) && !Directory.Exists(file) && Capture.ReplayFile.NotRegular(file) is null)
         {
-            diagnostics.Error(path, $"{file} is a directory, not a file");
+            diagnostics.Error(path, $"file {file} does not exist");
             return;
         }
 
-        try
+        if (Capture.ReplayFile.Check(file) is { } problem)
         {
-            using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Error(path, ex is FileNotFoundException or DirectoryNotFoundException
-                ? $"file {file} does not exist"
-                : $"cannot read {file}: {ex.Message}");
+            diagnostics.Error(path, problem);
         }
     }
 
