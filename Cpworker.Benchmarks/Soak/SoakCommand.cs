@@ -115,9 +115,10 @@ internal static partial class SoakCommand
         }
 
         problems.AddRange(daemon.Lines.Where(l => l.Contains("reload failed", StringComparison.Ordinal)).Take(5));
+        string[] warnings = daemon.Lines.Where(l => l.Contains(" WARN ", StringComparison.Ordinal) || l.Contains(" ERROR ", StringComparison.Ordinal)).ToArray();
         string load = CompareCommand.LoadAverage();
         Directory.CreateDirectory(options.OutputDirectory);
-        var report = new SoakReport(options, samples, problems, reloads, load);
+        var report = new SoakReport(options, samples, problems, reloads, load) { DaemonWarnings = warnings };
         report.Write(options.OutputDirectory);
         log.WriteLine();
         log.WriteLine(report.Markdown());

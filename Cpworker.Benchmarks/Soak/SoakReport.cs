@@ -23,6 +23,9 @@ internal sealed class SoakReport
         _load = load;
     }
 
+    /// <summary>The daemon's WARN and ERROR log lines during the run (the report shows the first 20).</summary>
+    public IReadOnlyList<string> DaemonWarnings { get; init; } = [];
+
     /// <summary>The samples after the warm-up (the first tenth of the run, at least one minute), where growth means a leak.</summary>
     public IReadOnlyList<SoakSample> Steady
     {
@@ -81,6 +84,14 @@ internal sealed class SoakReport
         foreach (string p in _problems)
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"- {p}");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"The daemon logged {DaemonWarnings.Count} WARN/ERROR line(s){(DaemonWarnings.Count > 0 ? ", the first ones:" : ".")}");
+        sb.AppendLine();
+        foreach (string w in DaemonWarnings.Take(20))
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"    {w}");
         }
 
         sb.AppendLine();
