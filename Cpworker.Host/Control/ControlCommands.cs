@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
+using Cpworker.Engine.Scheduling;
 using Cpworker.Host.Interop;
 using Cpworker.Host.Logging;
 using Microsoft.Extensions.Logging;

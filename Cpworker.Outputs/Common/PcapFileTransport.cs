@@ -1,3 +1,4 @@
+using Cpworker.Engine.Logging;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Microsoft.Extensions.Logging;

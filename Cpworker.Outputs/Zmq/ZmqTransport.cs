@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using Cpworker.Engine.Logging;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Microsoft.Extensions.Logging;
