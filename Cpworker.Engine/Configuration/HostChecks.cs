@@ -49,25 +49,6 @@ internal static partial class HostChecks
     }
 
     /// <summary>
-    /// Reports an error unless <paramref name="file"/> can be replayed: it exists, is a regular file
-    /// (a FIFO is never opened: that would block), opens, and starts with a pcap or pcapng header of
-    /// a supported link type (the checks of the replay itself, docs/configuration.md).
-    /// </summary>
-    public static void ReplayReadable(string file, string path, ConfigDiagnostics diagnostics)
-    {
-        if (!File.Exists(file) && !Directory.Exists(file) && Capture.ReplayFile.NotRegular(file) is null)
-        {
-            diagnostics.Error(path, $"file {file} does not exist");
-            return;
-        }
-
-        if (Capture.ReplayFile.Check(file) is { } problem)
-        {
-            diagnostics.Error(path, problem);
-        }
-    }
-
-    /// <summary>
     /// Reports an error unless <paramref name="directory"/> is a directory cpworker can create files
     /// in. With <paramref name="mayCreate"/>, a directory that does not exist yet passes when its
     /// nearest existing ancestor is a writable directory (cpworker creates the rest).

@@ -60,6 +60,25 @@ internal static class ConfigHostChecker
     }
 
     /// <summary>
+    /// Reports an error unless <paramref name="file"/> can be replayed: it exists, is a regular file
+    /// (a FIFO is never opened: that would block), opens, and starts with a pcap or pcapng header of
+    /// a supported link type (the checks of the replay itself, docs/configuration.md).
+    /// </summary>
+    private static void ReplayReadable(string file, string path, ConfigDiagnostics diagnostics)
+    {
+        if (!File.Exists(file) && !Directory.Exists(file) && ReplayFile.NotRegular(file) is null)
+        {
+            diagnostics.Error(path, $"file {file} does not exist");
+            return;
+        }
+
+        if (ReplayFile.Check(file) is { } problem)
+        {
+            diagnostics.Error(path, problem);
+        }
+    }
+
+    /// <summary>
     /// Reports at <c>tasks</c> (process-wide: fatal at start and reload) when the capture buffers of
     /// the live tasks and the pipeline buffers together ask for more than this machine's memory.
     /// </summary>
@@ -165,7 +184,7 @@ internal static class ConfigHostChecker
     private static void CheckReplay(TaskConfig task, PcapFileCaptureConfig file, string? loopGuard, ConfigDiagnostics diagnostics)
     {
         string path = $"tasks[{task.Index}].capturer.pcap_file";
-        HostChecks.ReplayReadable(file.FileName, $"{path}.file_name", diagnostics);
+        ReplayReadable(file.FileName, $"{path}.file_name", diagnostics);
         if (TryCompose(file.Bpf, loopGuard, $"{path}.bpf", diagnostics, out string? filter))
         {
             CheckCompiles(filter, LibpcapCaptureConfig.MaxSnaplen, file.Bpf is null ? path : $"{path}.bpf", diagnostics);

@@ -1,6 +1,8 @@
 using System.Text.Json;
 
-namespace Cpworker.Engine.Configuration;
+using Cpworker.Engine.Configuration;
+
+namespace Cpworker.Engine.Loading;
 
 /// <summary>
 /// What a configuration may ask for (docs/configuration.md, "Limits"): tasks, outputs per task,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Tests.Capture;
 using Cpworker.Tests.Support;
 using static Cpworker.Tests.Configuration.ConfigTestSupport;

@@ -16,7 +16,6 @@ public class UnreplayableFileExitTests
     [TestCase("directory")]
     [TestCase("fifo")]
     [TestCase("pcapng without interface")]
-    [Explicit("needs the task runner's rule of issue 10 (wt/operate): a permanent failure is not retried, and --exit-at-eof then exits 1")]
     public void The_daemon_exits_1_at_once_with_exit_at_eof(string kind)
     {
         string dir = ControlFixture.NewDirectory();
