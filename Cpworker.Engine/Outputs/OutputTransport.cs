@@ -71,5 +71,6 @@ public abstract class OutputTransport : IDisposable
     /// <inheritdoc/>
     public virtual void Dispose()
     {
+        GC.SuppressFinalize(this);
     }
 }
