@@ -84,6 +84,7 @@ internal static class CommandLine
         root.Subcommands.Add(CtlCommand.Build(stdout, stderr));
         root.Subcommands.Add(InterfacesCommand.Build(stdout, stderr));
         root.Subcommands.Add(CompletionCommand.Build(stdout));
+        root.Subcommands.Add(Recv.RecvCommand.Build(stdout, stderr));
         return root;
     }
 
