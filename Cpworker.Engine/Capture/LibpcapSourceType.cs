@@ -18,6 +18,9 @@ internal sealed class LibpcapSourceType : SourceType
     public override int Snaplen(CaptureConfig config) => ((LibpcapCaptureConfig)config).Snaplen;
 
     /// <inheritdoc/>
+    public override long CaptureBufferMb(CaptureConfig config) => ((LibpcapCaptureConfig)config).BufferSizeMb;
+
+    /// <inheritdoc/>
     public override string? CaptureInterface(CaptureConfig config) => ((LibpcapCaptureConfig)config).Interface;
 
     /// <inheritdoc/>
@@ -71,6 +74,7 @@ internal sealed class LibpcapSourceType : SourceType
             }
         }
 
+        CheckBpf(o, bpf, snaplen);
         int? timeout = o.Int32("timeout_ms");
         bool? notFilter = o.Boolean("not_filter_output_hosts");
         o.WarnUnknownKeys();

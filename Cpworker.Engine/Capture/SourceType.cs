@@ -32,6 +32,9 @@ internal abstract class SourceType
     /// <summary>The largest frame the source hands over; outputs size their buffers from it.</summary>
     public virtual int Snaplen(CaptureConfig config) => LibpcapCaptureConfig.MaxSnaplen;
 
+    /// <summary>MiB of kernel capture buffer the source asks for (the host check adds them up against the machine's memory).</summary>
+    public virtual long CaptureBufferMb(CaptureConfig config) => 0;
+
     /// <summary>The interface whose MAC and addresses direction tagging (<c>auto</c>) uses; null when there is none.</summary>
     public virtual string? CaptureInterface(CaptureConfig config) => null;
 
@@ -51,6 +54,24 @@ internal abstract class SourceType
 
     /// <summary>A new, unopened source; it is opened on the task's capture thread.</summary>
     public abstract PacketSource Create(CaptureConfig config, SourceContext context);
+
+    /// <summary>
+    /// Compiles <c>bpf</c> offline (Ethernet, <c>nic.IFNAME</c> as a placeholder address), so that a
+    /// filter that can never work fails <c>validate</c> and the start instead of every retry.
+    /// </summary>
+    protected static void CheckBpf(ConfigObject o, string? bpf, int snaplen)
+    {
+        if (string.IsNullOrWhiteSpace(bpf))
+        {
+            return;
+        }
+
+        string? problem = BpfCompiler.Check(bpf, snaplen);
+        if (problem is not null)
+        {
+            o.Error("bpf", $"the capture filter \"{bpf}\" does not compile: {problem}");
+        }
+    }
 
     /// <summary>
     /// Combines <paramref name="bpf"/> with the loop guard, resolving <c>nic.IFNAME</c> in the calling

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 
@@ -8,6 +9,7 @@ namespace Cpworker.Engine.Configuration;
 /// type and range problems to the shared <see cref="ConfigDiagnostics"/> instead of throwing, and
 /// remembers which keys were read so that the rest can be warned about as unknown.
 /// </summary>
+[SuppressMessage("Naming", "CA1720", Justification = "Each accessor is named after the JSON value type it reads (String, Object, Integer), as the configuration reference names them.")]
 public sealed class ConfigObject
 {
     /// <summary>The object being read.</summary>
@@ -203,7 +205,8 @@ public sealed class ConfigObject
         {
             if (!_read.Contains(p.Name))
             {
-                Diagnostics.Warning(PathOf(p.Name), "unknown key, ignored");
+                string? meant = KeySuggestion.Closest(p.Name, _read);
+                Diagnostics.Warning(PathOf(p.Name), meant is null ? "unknown key, ignored" : $"unknown key, ignored; did you mean \"{meant}\"?");
             }
         }
     }

@@ -48,27 +48,6 @@ public static partial class HostChecks
         }
     }
 
-    /// <summary>Reports an error when <paramref name="file"/> does not exist, is a directory or cannot be opened for reading.</summary>
-    public static void FileReadable(string file, string path, ConfigDiagnostics diagnostics)
-    {
-        if (Directory.Exists(file))
-        {
-            diagnostics.Error(path, $"{file} is a directory, not a file");
-            return;
-        }
-
-        try
-        {
-            using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Error(path, ex is FileNotFoundException or DirectoryNotFoundException
-                ? $"file {file} does not exist"
-                : $"cannot read {file}: {ex.Message}");
-        }
-    }
-
     /// <summary>
     /// Reports an error unless <paramref name="directory"/> is a directory cpworker can create files
     /// in. With <paramref name="mayCreate"/>, a directory that does not exist yet passes when its

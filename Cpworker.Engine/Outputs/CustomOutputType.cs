@@ -118,6 +118,7 @@ internal sealed class CustomOutputType : OutputType
             // it once the Write returns (Close), so nothing is done here.
             if (!Monitor.TryEnter(_gate))
             {
+                base.Dispose();
                 return;
             }
 
@@ -136,6 +137,7 @@ internal sealed class CustomOutputType : OutputType
             finally
             {
                 Monitor.Exit(_gate);
+                base.Dispose();
             }
         }
     }

@@ -1,8 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Cpworker.Engine.Outputs;
 
 /// <summary>
 /// The counters of one output. Every packet handed to the output lands in exactly one of
-/// forwarded, direction drop, rate-limit drop and error drop (behaviour §5).
+/// forwarded, direction drop, rate-limit drop and error drop (behaviour §5), once its fate is known;
+/// until then (accepted by the encoder, queued for the sender) it is in flight and in none of them.
+/// Every counter only grows.
 /// </summary>
 /// <remarks>
 /// Each half is written by one thread only, with plain increments (no interlocked operations on the
@@ -20,13 +24,13 @@ public sealed class OutputCounters
     /// <summary>A consistent-enough copy for reporting: each value is read once.</summary>
     internal OutputCounterSnapshot Snapshot()
     {
-        long acceptedPackets = Volatile.Read(ref Packet.AcceptedPackets);
-        long acceptedBytes = Volatile.Read(ref Packet.AcceptedBytes);
+        // Forwarded is the sender's own count of packets whose fate is known: a packet in flight
+        // (accepted, not yet sent) is in no outcome yet, so that no published counter ever goes back.
         long sendErrorPackets = Volatile.Read(ref Sender.ErrorPackets);
         long sendErrorBytes = Volatile.Read(ref Sender.ErrorBytes);
         return new OutputCounterSnapshot(
-            ForwardedPackets: acceptedPackets - sendErrorPackets,
-            ForwardedBytes: acceptedBytes - sendErrorBytes,
+            ForwardedPackets: Volatile.Read(ref Sender.ForwardedPackets),
+            ForwardedBytes: Volatile.Read(ref Sender.ForwardedBytes),
             DirectionDropPackets: Volatile.Read(ref Packet.DirectionDropPackets),
             DirectionDropBytes: Volatile.Read(ref Packet.DirectionDropBytes),
             RateLimitDropPackets: Volatile.Read(ref Packet.RateLimitDropPackets),
@@ -37,6 +41,7 @@ public sealed class OutputCounters
     }
 
     /// <summary>Counters owned by the encoder thread.</summary>
+    [SuppressMessage("Design", "CA1051", Justification = "Plain fields: the owning thread increments them without a call or an interlocked operation, readers use Volatile.Read(ref field).")]
     public sealed class PacketSide
     {
         /// <summary>Packets that passed direction, rate limit and encoding; forwarded unless the transport later fails them.</summary>
@@ -68,6 +73,7 @@ public sealed class OutputCounters
     }
 
     /// <summary>Counters owned by the transport thread.</summary>
+    [SuppressMessage("Design", "CA1051", Justification = "Plain fields: the owning thread increments them without a call or an interlocked operation, readers use Volatile.Read(ref field).")]
     public sealed class SenderSide
     {
         /// <summary>Accepted packets the transport failed to send or write.</summary>
@@ -78,5 +84,25 @@ public sealed class OutputCounters
 
         /// <summary>Datagrams or messages that failed (a split packet can fail several).</summary>
         public long FailedSends;
+
+        /// <summary>Accepted packets sent or written: settled by <see cref="OutputTransport.Deliver"/> once a buffer's send returned.</summary>
+        public long ForwardedPackets;
+
+        /// <summary>Bytes of <see cref="ForwardedPackets"/>.</summary>
+        public long ForwardedBytes;
+
+        /// <summary>Adds the packets of a sent buffer that did not fail (never negative: a split packet's failure may land in a later buffer).</summary>
+        public void Settle(long packets, long bytes)
+        {
+            ForwardedPackets += Math.Max(0, packets);
+            ForwardedBytes += Math.Max(0, bytes);
+        }
+
+        /// <summary>Adds packets whose send threw: they are lost.</summary>
+        public void Fail(long packets, long bytes)
+        {
+            ErrorPackets += Math.Max(0, packets);
+            ErrorBytes += Math.Max(0, bytes);
+        }
     }
 }
