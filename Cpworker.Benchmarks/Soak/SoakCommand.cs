@@ -98,8 +98,11 @@ internal static partial class SoakCommand
 
             if (clock.Elapsed >= nextReload)
             {
-                _ = Kill(daemon.Pid, 1);
-                reloads++;
+                if (Kill(daemon.Pid, 1) == 0)
+                {
+                    reloads++;
+                }
+
                 nextReload += TimeSpan.FromMinutes(options.ReloadMinutes);
             }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 
@@ -9,7 +8,6 @@ namespace Cpworker.Engine.Configuration;
 /// type and range problems to the shared <see cref="ConfigDiagnostics"/> instead of throwing, and
 /// remembers which keys were read so that the rest can be warned about as unknown.
 /// </summary>
-[SuppressMessage("Naming", "CA1720", Justification = "Each accessor is named after the JSON value type it reads (String, Object, Integer), as the configuration reference names them.")]
 public sealed class ConfigObject
 {
     /// <summary>The object being read.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace Cpworker.Engine.Configuration;
@@ -7,7 +6,6 @@ namespace Cpworker.Engine.Configuration;
 /// Value readers shared by the loader and the output types' parsers, on top of
 /// <see cref="ConfigObject"/>: each reports a problem at the value's JSON path and returns null.
 /// </summary>
-[SuppressMessage("Naming", "CA1720", Justification = "Int32 and UInt32 read a JSON number into that .NET type: the name says the range.")]
 public static class ConfigValues
 {
     /// <summary>Longest interface name Linux accepts (IFNAMSIZ − 1).</summary>

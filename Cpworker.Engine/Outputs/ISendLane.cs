@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 namespace Cpworker.Engine.Outputs;
 
 /// <summary>
@@ -6,7 +5,6 @@ namespace Cpworker.Engine.Outputs;
 /// call on the same thread (rtc) or a queue to the output's sender thread (pipeline).
 /// </summary>
 /// <remarks>Called only from the encoder's thread.</remarks>
-[SuppressMessage("Naming", "CA1716", Justification = "Rent/Return is .NET's pool vocabulary (ArrayPool<T>.Return); outputs are written in C#.")]
 public interface ISendLane
 {
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace Cpworker.Engine.Outputs;
 
 /// <summary>
@@ -41,7 +39,6 @@ public sealed class OutputCounters
     }
 
     /// <summary>Counters owned by the encoder thread.</summary>
-    [SuppressMessage("Design", "CA1051", Justification = "Plain fields: the owning thread increments them without a call or an interlocked operation, readers use Volatile.Read(ref field).")]
     public sealed class PacketSide
     {
         /// <summary>Packets that passed direction, rate limit and encoding; forwarded unless the transport later fails them.</summary>
@@ -73,7 +70,6 @@ public sealed class OutputCounters
     }
 
     /// <summary>Counters owned by the transport thread.</summary>
-    [SuppressMessage("Design", "CA1051", Justification = "Plain fields: the owning thread increments them without a call or an interlocked operation, readers use Volatile.Read(ref field).")]
     public sealed class SenderSide
     {
         /// <summary>Accepted packets the transport failed to send or write.</summary>

@@ -68,6 +68,9 @@ public abstract class OutputTransport : IDisposable
     {
     }
 
-    /// <summary>Releases the socket or file; called once when the task is torn down. Transports have no finalizer.</summary>
-    public virtual void Dispose() => GC.SuppressFinalize(this);
+    /// <inheritdoc/>
+    public virtual void Dispose()
+    {
+        GC.SuppressFinalize(this);
+    }
 }

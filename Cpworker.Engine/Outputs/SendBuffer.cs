@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace Cpworker.Engine.Outputs;
@@ -11,7 +10,6 @@ namespace Cpworker.Engine.Outputs;
 /// Owned by exactly one side at a time. The encoder rents it from its <see cref="ISendLane"/>,
 /// fills it and submits it; from then on it belongs to the transport until the lane takes it back.
 /// </remarks>
-[SuppressMessage("Naming", "CA1720", Justification = "Pointer is the address of the pinned bytes, for transports that hand them to the kernel.")]
 public sealed unsafe class SendBuffer
 {
     /// <summary>The bytes; pinned so that the transport can pass pointers to the kernel.</summary>
