@@ -58,10 +58,19 @@ internal sealed unsafe class NextHopResolver : IDisposable
         dst.Clear();
         destination.TryWriteBytes(dst, out int addressLength);
         dst = dst[..addressLength];
+        if (!ipv6 && dst[0] == 127)
+        {
+            return NextHopStatus.Ipv4Local;
+        }
 
-        if (!QueryRoute(dst, ipv6, outputInterface, out int ifIndex, out UInt128 source, out UInt128 gateway, out int routeMtu))
+        if (!QueryRoute(dst, ipv6, outputInterface, out int ifIndex, out UInt128 source, out UInt128 gateway, out int routeMtu, out bool local))
         {
             return NextHopStatus.NoRoute;
+        }
+
+        if (local && !ipv6)
+        {
+            return NextHopStatus.Ipv4Local;
         }
 
         if (!InterfaceInfo(ifIndex, out ushort hardwareType, out ulong sourceMac, out int interfaceMtu))
@@ -103,8 +112,9 @@ internal sealed unsafe class NextHopResolver : IDisposable
         }
     }
 
-    private bool QueryRoute(ReadOnlySpan<byte> dst, bool ipv6, int outputInterface, out int ifIndex, out UInt128 source, out UInt128 gateway, out int mtu)
+    private bool QueryRoute(ReadOnlySpan<byte> dst, bool ipv6, int outputInterface, out int ifIndex, out UInt128 source, out UInt128 gateway, out int mtu, out bool local)
     {
+        local = false;
         ifIndex = 0;
         source = default;
         gateway = default;
@@ -133,6 +143,7 @@ internal sealed unsafe class NextHopResolver : IDisposable
             return false;
         }
 
+        local = type == RtnLocal;
         gateway = Raw(dst);
         for (int a = at + 16 + 12; a + 4 <= at + messageLength;)
         {

@@ -67,6 +67,14 @@ internal static class FastPathTest
         public void Dispose() => _parts.Transport.Close();
     }
 
+    /// <summary>The VXLAN datagrams (vni2 33, direction not checked) of <paramref name="frames"/> in hex, by the pure encoder of wire.md §2.</summary>
+    public static List<string> ExpectedVxlan(IEnumerable<byte[]> frames) => frames.Select(f =>
+    {
+        byte[] d = new byte[8 + f.Length];
+        Cpworker.Outputs.Vxlan.VxlanFormat.Write(d, f, Cpworker.Outputs.Vxlan.VniKind.Vni2, 33 << 8, PacketDirection.NotChecked, captureTime: false, 0);
+        return NetTest.Hex(d);
+    }).ToList();
+
     /// <summary>Pins the namespace end's MAC as the host's neighbour for its address (no ARP needed).</summary>
     public static void PinNeighbour(TestNetns ns) =>
         Run.Checked("ip", $"neigh replace {ns.NsAddress} lladdr {ns.MacOf(ns.NsVeth)} dev {ns.HostVeth} nud permanent");
