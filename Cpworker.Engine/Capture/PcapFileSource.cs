@@ -170,6 +170,7 @@ internal sealed partial class PcapFileSource : PacketSource
         _file = null;
         _filter?.Dispose();
         _filter = null;
+        base.Dispose();
     }
 
     /// <summary>Ends the replay: logs and remembers that <see cref="SourceStatus.EndOfInput"/> was returned.</summary>

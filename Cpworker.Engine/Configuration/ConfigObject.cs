@@ -203,7 +203,8 @@ internal sealed class ConfigObject
         {
             if (!_read.Contains(p.Name))
             {
-                Diagnostics.Warning(PathOf(p.Name), "unknown key, ignored");
+                string? meant = KeySuggestion.Closest(p.Name, _read);
+                Diagnostics.Warning(PathOf(p.Name), meant is null ? "unknown key, ignored" : $"unknown key, ignored; did you mean \"{meant}\"?");
             }
         }
     }

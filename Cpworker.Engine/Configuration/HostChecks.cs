@@ -1,13 +1,13 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Cpworker.Engine.Capture;
 
 namespace Cpworker.Engine.Configuration;
 
 /// <summary>
 /// Checks of configured values against this host (<c>cpworker validate --host</c> and start), shared
-/// by <see cref="ConfigHostChecker"/> and the output types' <c>CheckHost</c>. Each reports a problem
+/// by the configuration's host check (<c>ConfigHostChecker</c>) and the output types' <c>CheckHost</c>. Each reports a problem
 /// at the given JSON path and never throws for a missing or unusable resource.
 /// </summary>
 /// <remarks>These run on the calling thread, in its network namespace: interface and name lookups see that namespace.</remarks>
@@ -41,7 +41,8 @@ internal static partial class HostChecks
     /// <summary>Reports an error when no interface called <paramref name="name"/> exists in this namespace.</summary>
     public static void InterfaceExists(string name, string path, ConfigDiagnostics diagnostics)
     {
-        if (InterfaceResolver.Find(name) is null)
+        // getifaddrs() runs in the calling thread's namespace, like the capture's own lookup.
+        if (!NetworkInterface.GetAllNetworkInterfaces().Any(nic => nic.Name == name))
         {
             diagnostics.Error(path, $"there is no network interface \"{name}\" on this host");
         }

@@ -1,4 +1,5 @@
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Logging;
 using Cpworker.Engine.Packets;
 using Cpworker.Engine.Runtime;
 using Microsoft.Extensions.Logging;
@@ -135,6 +136,7 @@ internal sealed class CustomOutputType : OutputType
             // it once the Write returns (Close), so nothing is done here.
             if (!Monitor.TryEnter(_gate))
             {
+                base.Dispose();
                 return;
             }
 
@@ -153,6 +155,7 @@ internal sealed class CustomOutputType : OutputType
             finally
             {
                 Monitor.Exit(_gate);
+                base.Dispose();
             }
         }
     }

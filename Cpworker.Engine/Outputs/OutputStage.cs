@@ -1,4 +1,5 @@
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Logging;
 using Cpworker.Engine.Packets;
 using Cpworker.Engine.Runtime;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Cpworker.Engine.Logging;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Microsoft.Extensions.Logging;
@@ -218,6 +219,7 @@ internal unsafe class DatagramTransport : OutputTransport
             _address = null;
         }
 
+        base.Dispose();
         GC.SuppressFinalize(this);
     }
 }

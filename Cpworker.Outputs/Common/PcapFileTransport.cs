@@ -1,3 +1,4 @@
+using Cpworker.Engine.Logging;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Microsoft.Extensions.Logging;
@@ -151,6 +152,7 @@ internal abstract class PcapFileTransport : OutputTransport
         }
 
         _closed = true;
+        base.Dispose();
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using System.Net;
 using Cpworker.Engine.Outputs;
-using Cpworker.Engine.Runtime;
+using Cpworker.Engine.Logging;
 using Cpworker.Outputs.Common;
 using Cpworker.Outputs.PacketRing;
 using Microsoft.Extensions.Logging;
@@ -212,6 +212,7 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
         _ring = null;
         _resolver.Dispose();
         _socketPath.Dispose();
+        base.Dispose();
     }
 
     private void RefreshIfDue()

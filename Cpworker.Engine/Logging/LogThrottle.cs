@@ -1,4 +1,4 @@
-namespace Cpworker.Engine.Runtime;
+namespace Cpworker.Engine.Logging;
 
 /// <summary>Lets a repeated failure be logged at most once per interval (write errors: once a minute).</summary>
 internal sealed class LogThrottle

@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Microsoft.Extensions.Logging;
 
-namespace Cpworker.Engine.Configuration;
+namespace Cpworker.Engine.Loading;
 
 /// <summary>
 /// Reads and validates a configuration document (behaviour §2). Nothing here touches the host:
@@ -38,6 +39,12 @@ internal static partial class ConfigLoader
     public static ConfigLoadResult Load(string json, OutputTypeRegistry outputTypes, Func<string, string?>? environment = null)
     {
         var diagnostics = new ConfigDiagnostics();
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            diagnostics.Error("", "the configuration is empty; it must be a JSON object such as {\"tasks\": [ … ]}");
+            return new ConfigLoadResult(null, diagnostics);
+        }
+
         JsonDocument document;
         try
         {
@@ -60,6 +67,7 @@ internal static partial class ConfigLoader
 
             WarnDuplicateKeys(document.RootElement, "", diagnostics);
             CpworkerConfig config = ReadRoot(root, outputTypes);
+            diagnostics.SortStable(DocumentOrder.Of(document.RootElement).IndexOf);
             return new ConfigLoadResult(diagnostics.HasErrors ? null : config, diagnostics);
         }
     }
@@ -250,6 +258,12 @@ internal static partial class ConfigLoader
         if (cut >= 0)
         {
             reason = reason[..cut];
+        }
+
+        // System.Text.Json speaks of its reader's internals here; say what it means for a file.
+        if (reason.Contains("isFinalBlock", StringComparison.Ordinal) || reason.Contains("Expected depth to be zero", StringComparison.Ordinal))
+        {
+            reason = "the file ends before the JSON is complete (an object or array is not closed, or a value is missing)";
         }
 
         long line = (ex.LineNumber ?? 0) + 1;

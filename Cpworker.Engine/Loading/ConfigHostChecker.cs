@@ -1,9 +1,10 @@
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Classification;
+using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Threading;
 
-namespace Cpworker.Engine.Configuration;
+namespace Cpworker.Engine.Loading;
 
 /// <summary>
 /// Checks a loaded configuration against this host (<c>cpworker validate --host</c>, and at

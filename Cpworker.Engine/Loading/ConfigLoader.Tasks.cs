@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 
-namespace Cpworker.Engine.Configuration;
+namespace Cpworker.Engine.Loading;
 
 internal static partial class ConfigLoader
 {
