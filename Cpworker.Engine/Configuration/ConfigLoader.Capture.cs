@@ -134,6 +134,12 @@ internal static partial class ConfigLoader
 
         int? timeout = o.Int32("timeout_ms");
         bool? notFilter = o.Boolean("not_filter_output_hosts");
+        long? rawThreads = o.WholeNumber("threads");
+        if (rawThreads is long t and (< 1 or > LibpcapCaptureConfig.MaxThreads))
+        {
+            o.Error("threads", $"must be 1 … {LibpcapCaptureConfig.MaxThreads}, not {Format(t)}");
+        }
+
         o.WarnUnknownKeys();
         if (iface is null || o.Diagnostics.ErrorsSince(mark))
         {
@@ -149,6 +155,7 @@ internal static partial class ConfigLoader
             BufferSizeMb = bufferMb,
             TimeoutMs = timeout ?? LibpcapCaptureConfig.DefaultTimeoutMs,
             NotFilterOutputHosts = notFilter ?? false,
+            Threads = (int)(rawThreads ?? 1),
         };
     }
 

@@ -34,7 +34,7 @@ internal sealed class TaskGraphFactory
     {
         ILogger logger = _loggers.CreateLogger("cpworker");
         var stages = new List<OutputStage>();
-        PacketSource? source = null;
+        var sources = new List<PacketSource>();
         try
         {
             int snaplen = task.Capturer is LibpcapCaptureConfig live ? live.Snaplen : LibpcapCaptureConfig.MaxSnaplen;
@@ -68,15 +68,27 @@ internal sealed class TaskGraphFactory
                 stages.Add(new OutputStage(context, parts));
             }
 
-            source = task.Capturer is CustomCaptureConfig custom
-                ? custom.CreateSource()
-                : PacketSourceFactory.Create(task.Capturer, LoopGuardFilter.ForTask(task, loopGuard), logger, _time, task.Name);
+            if (task.Capturer is CustomCaptureConfig custom)
+            {
+                sources.Add(custom.CreateSource());
+            }
+            else
+            {
+                string? guard = LoopGuardFilter.ForTask(task, loopGuard);
+                int threads = (task.Capturer as LibpcapCaptureConfig)?.Threads ?? 1;
+                FanoutGroup? fanout = threads > 1 ? new FanoutGroup() : null;
+                for (int i = 0; i < threads; i++)
+                {
+                    sources.Add(PacketSourceFactory.Create(task.Capturer, guard, logger, _time, task.Name, fanout));
+                }
+            }
+
             string? captureInterface = (task.Capturer as LibpcapCaptureConfig)?.Interface;
             DirectionConfig? pattern = task.ReqPattern;
             string? bpf = task.Capturer.Bpf;
             return new TaskGraph(
                 task,
-                source,
+                [.. sources],
                 s => DirectionClassifierFactory.Create(pattern, captureInterface, s.ResolveInterface) is { } c ? new ClassifyStage(c) : null,
                 stages,
                 captureCounters,
@@ -86,7 +98,11 @@ internal sealed class TaskGraphFactory
         }
         catch
         {
-            source?.Dispose();
+            foreach (PacketSource s in sources)
+            {
+                s.Dispose();
+            }
+
             foreach (OutputStage s in stages)
             {
                 s.Parts.Transport.Dispose();
