@@ -266,7 +266,9 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
         string? error = OfflineBpfFilter.CompileOn(_pcap, filter ?? "", &program);
         if (error is not null)
         {
-            throw new CaptureException($"cannot compile the filter for {Where} ({filter}): {error}");
+            // The configured expression itself is broken (not an address looked up now): no retry can fix it.
+            bool permanent = _config.Bpf is not null && BpfCompiler.Check(_config.Bpf, _config.Snaplen) is not null;
+            throw new CaptureException($"cannot compile the filter for {Where} ({filter}): {error}", permanent);
         }
 
         int rc = LibPcap.SetFilter(_pcap, &program);

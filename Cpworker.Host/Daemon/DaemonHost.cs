@@ -139,7 +139,7 @@ internal sealed partial class DaemonHost
 
             if (_exitAtEof)
             {
-                if (config.Tasks.Any(t => t.Capturer is PcapFileCaptureConfig))
+                if (config.Tasks.Any(t => t.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true }))
                 {
                     waits.Add(engine.ReplaysFinished);
                 }
@@ -153,6 +153,9 @@ internal sealed partial class DaemonHost
             string why = reason == _stopRequested.Task ? _stopRequested.Task.Result
                 : reason == signals?.StopRequested ? signals.StopRequested.Result.ToString()
                 : "every replay has ended";
+
+            // A replay that failed for good ends the run too, but the run did not do its job (read before the stop clears the states).
+            List<string> failedReplays = reason == engine.ReplaysFinished ? FailedReplays(engine) : [];
             _logger.LogInformation("{Reason}: stopping", why);
             notifier.Stopping();
             var clock = Stopwatch.StartNew();
@@ -170,6 +173,12 @@ internal sealed partial class DaemonHost
             }
 
             _logger.LogInformation("stopped in {Ms} ms", clock.ElapsedMilliseconds);
+            if (failedReplays.Count > 0)
+            {
+                _logger.LogError("--exit-at-eof: {Count} replay task(s) failed ({Tasks}); exit code 1", failedReplays.Count, string.Join(", ", failedReplays));
+                return ExitCodes.Failure;
+            }
+
             return ExitCodes.Ok;
         }
         finally
@@ -179,6 +188,15 @@ internal sealed partial class DaemonHost
                 await control.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    private static List<string> FailedReplays(CpworkerEngine engine)
+    {
+        var replays = engine.Config.Tasks
+            .Where(t => t.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true })
+            .Select(t => t.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        return engine.GetStatus().Where(s => s.State == TaskState.Failed && replays.Contains(s.Name)).Select(s => s.Name).ToList();
     }
 
     private static string DescribeTasks(CpworkerEngine engine)
