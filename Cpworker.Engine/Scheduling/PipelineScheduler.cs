@@ -133,7 +133,7 @@ internal sealed class PipelineScheduler : PacketScheduler
             }
 
             SignalStarted();
-            batch = Loop(0);
+            Loop(0, ref batch);
         }
         catch (Exception ex)
         {
@@ -152,7 +152,7 @@ internal sealed class PipelineScheduler : PacketScheduler
         PacketBatch? batch = null;
         try
         {
-            batch = Loop(thread);
+            Loop(thread, ref batch);
         }
         catch (Exception ex)
         {
@@ -217,12 +217,14 @@ internal sealed class PipelineScheduler : PacketScheduler
         }
     }
 
-    /// <summary>Capture loop of capture thread <paramref name="thread"/>; returns the batch it still holds.</summary>
-    private PacketBatch? Loop(int thread)
+    /// <summary>
+    /// Capture loop of capture thread <paramref name="thread"/>. <paramref name="batch"/> is the batch
+    /// it holds, the caller's to return when the loop ends or throws.
+    /// </summary>
+    private void Loop(int thread, ref PacketBatch? batch)
     {
         PacketSource source = Graph.Sources[thread];
         LoopGuardChange? loopGuard = null;
-        PacketBatch? batch = null;
         long nextTick = Environment.TickCount64 + TickIntervalMs;
         bool endOfInput = false;
         while (!StopRequested)
@@ -270,7 +272,6 @@ internal sealed class PipelineScheduler : PacketScheduler
         }
 
         Graph.PollKernelStats(thread);
-        return batch;
     }
 
     /// <summary>A free batch; when there is none, the encapsulation thread is woken to drain the queue before the capture waits.</summary>
