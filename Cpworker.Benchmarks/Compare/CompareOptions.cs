@@ -74,8 +74,8 @@ internal sealed record CompareOptions
     /// <summary>Live mode: send 64-byte frames instead of the capture (blast only).</summary>
     public bool LiveFrame64 { get; init; }
 
-    /// <summary>Live mode: cpworker's <c>libpcap.timeout_ms</c>; null = its default (0, immediate mode).</summary>
-    public int? LiveTimeoutMs { get; init; }
+    /// <summary>Live mode: cpworker's <c>libpcap.timeout_ms</c> values to try (0 = immediate mode, its default).</summary>
+    public IReadOnlyList<int> LiveTimeoutsMs { get; init; } = [0];
 
     /// <summary>Live mode: cpworker's <c>cpu_affinity</c>; null = none.</summary>
     public string? LiveCpuAffinity { get; init; }
@@ -114,7 +114,7 @@ internal sealed record CompareOptions
           --live-steps N        bisection steps after the top-speed trial (default 5)
           --live-rates LIST     fixed packet rates instead of the bisection (the same for every subject)
           --live-frame64        64-byte frames instead of the capture (blast)
-          --live-timeout-ms N   cpworker's libpcap.timeout_ms (default: its default, 0)
+          --live-timeouts LIST  cpworker's libpcap.timeout_ms values (default 0, immediate mode)
           --live-cpus LIST      cpworker's cpu_affinity (default none)
         """;
 
@@ -156,7 +156,7 @@ internal sealed record CompareOptions
                 case "--live-seconds": o = o with { LiveSeconds = PositiveInt(a, Value()) }; break;
                 case "--live-steps": o = o with { LiveSteps = PositiveInt(a, Value()) }; break;
                 case "--live-frame64": o = o with { LiveFrame64 = true }; break;
-                case "--live-timeout-ms": o = o with { LiveTimeoutMs = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) }; break;
+                case "--live-timeouts": o = o with { LiveTimeoutsMs = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => int.Parse(v, NumberStyles.None, CultureInfo.InvariantCulture)).ToArray() }; break;
                 case "--live-cpus": o = o with { LiveCpuAffinity = Value() }; break;
                 case "-h" or "--help": o = o with { Help = true }; break;
                 default: throw new ArgumentException($"unknown option {a}");

@@ -21,7 +21,8 @@ internal sealed partial class LiveCapturer : IDisposable
     }
 
     /// <summary>What a stopped subject reported.</summary>
-    public sealed record Counts(long Captured, long KernelDrops, long ErrorDrops, double CpuSeconds, string? Error);
+    /// <remarks>cpworker's CPU and RSS come from its run-finished line (the run only, without start-up); the tools' CPU from <c>/proc</c>.</remarks>
+    public sealed record Counts(long Captured, long KernelDrops, long ErrorDrops, double CpuSeconds, string? Error, long PeakRssKb = -1);
 
     /// <summary>Starts <paramref name="subject"/> and waits until it captures; null with <paramref name="error"/> when it did not start.</summary>
     public static LiveCapturer? Start(LiveSubject subject, CompareOptions options, BenchNetns ns, string work, out string? error)
@@ -84,7 +85,7 @@ internal sealed partial class LiveCapturer : IDisposable
             default:
                 RunResult? r = DaemonRunner.ParseFinished(_child.Lines, new RunResult { Subject = "cpworker", Output = _subject.Output, Model = _subject.Model! });
                 return code == 0 && r is not null
-                    ? new Counts(r.Packets, r.KernelDrops, r.ErrorDrops, cpu, null)
+                    ? new Counts(r.Packets, r.KernelDrops, r.ErrorDrops, r.CpuSeconds, null, r.PeakRssKb)
                     : new Counts(0, 0, 0, cpu, $"the daemon exited {code}: {Tail(output)}");
         }
     }
@@ -107,10 +108,7 @@ internal sealed partial class LiveCapturer : IDisposable
             ["snaplen"] = 2048,
             ["threads"] = s.Threads,
         };
-        if (options.LiveTimeoutMs is int timeout)
-        {
-            libpcap["timeout_ms"] = timeout;
-        }
+        libpcap["timeout_ms"] = s.TimeoutMs;
 
         var root = new JsonObject
         {
@@ -129,7 +127,7 @@ internal sealed partial class LiveCapturer : IDisposable
             root["cpu_affinity"] = options.LiveCpuAffinity;
         }
 
-        string path = Path.Combine(work, "..", $"live-{s.Model}-{s.BufferMb}-{s.Output}-{s.Threads}.json");
+        string path = Path.Combine(work, "..", $"live-{s.Model}-{s.BufferMb}-{s.Output}-{s.Threads}-{s.TimeoutMs}.json");
         File.WriteAllText(path, root.ToJsonString());
         return path;
     }

@@ -67,7 +67,10 @@ internal static class LiveCompare
                 {
                     foreach (int threads in o.LiveThreads)
                     {
-                        list.Add(new LiveSubject("cpworker", model, buffer, output, threads));
+                        foreach (int timeout in o.LiveTimeoutsMs)
+                        {
+                            list.Add(new LiveSubject("cpworker", model, buffer, output, threads, timeout));
+                        }
                     }
                 }
 
@@ -104,6 +107,7 @@ internal static class LiveCompare
             KernelDrops = counts.KernelDrops,
             ErrorDrops = counts.ErrorDrops,
             CaptureCpuSeconds = counts.CpuSeconds,
+            PeakRssKb = counts.PeakRssKb,
             Load = CompareCommand.LoadAverage(),
             Error = sent.Error ?? counts.Error,
         };
@@ -115,7 +119,7 @@ internal static class LiveCompare
         string what = $"{t.Subject.Label,-28} {t.Subject.BufferMb,4} MB {t.Subject.Output,-13} {rate,-12}";
         log.WriteLine(t.Error is not null
             ? $"{what}: FAILED: {t.Error}"
-            : $"{what}: offered {t.Offered} at {t.OfferedPps:F0} pps (generator cpu {t.GeneratorCpuSeconds:F1} s), captured {t.Captured} (cpu {t.CaptureCpuSeconds:F1} s), kernel drops {t.KernelDrops}, missing {t.Missing}, error drops {t.ErrorDrops}{(t.ZeroLoss ? "  (no loss)" : "")}; load {t.Load}");
+            : $"{what}: offered {t.Offered} at {t.OfferedPps:F0} pps (generator cpu {t.GeneratorCpuSeconds:F1} s), captured {t.Captured} (cpu {t.CaptureCpuSeconds:F2} s, {t.CpuSecondsPerMillion:F2} s per M; rss {t.PeakRssKb} kB), kernel drops {t.KernelDrops}, missing {t.Missing}, error drops {t.ErrorDrops}{(t.ZeroLoss ? "  (no loss)" : "")}; load {t.Load}");
         return t;
     }
 }

@@ -16,8 +16,8 @@ internal static class LiveReport
         string traffic = o.LiveFrame64 ? "64-byte frames" : $"{capture.Packets:N0}-packet capture, {capture.AverageFrame:F0} B average";
         sb.AppendLine(CultureInfo.InvariantCulture, $"Drop-free rate search: {o.LiveGenerator} ({traffic}), {o.LiveSeconds} s trials, top speed then up to {o.LiveSteps} bisection steps; rates are what the capture interface received.");
         sb.AppendLine();
-        sb.AppendLine("| subject | buffer | output | highest rate with zero loss | top speed offered | lost at top speed | capture CPU at that rate | generator CPU at top | trials |");
-        sb.AppendLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        sb.AppendLine("| subject | buffer | output | highest rate with zero loss | top speed offered | lost at top speed | capture CPU at that rate | capture CPU s per M packets | peak RSS | generator CPU at top | trials |");
+        sb.AppendLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (LiveRateSearch s in searches)
         {
             LiveTrial? best = s.Best, top = s.Top;
@@ -26,7 +26,7 @@ internal static class LiveReport
             string genCpu = top is null || top.Seconds <= 0 ? "-" : $"{top.GeneratorCpuSeconds / top.Seconds * 100:F0} %";
             string lost = top is null ? "-" : top.Error is not null ? "failed" : (top.KernelDrops + top.Missing + top.ErrorDrops).ToString(CultureInfo.InvariantCulture);
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {s.Subject.Label} | {s.Subject.BufferMb} MB | {s.Subject.Output} | {bestText} | {(top is null ? "-" : ReportWriter.Rate(top.OfferedPps) + "/s")} | {lost} | {cpu} | {genCpu} | {s.Trials.Count} |");
+                $"| {s.Subject.Label} | {s.Subject.BufferMb} MB | {s.Subject.Output} | {bestText} | {(top is null ? "-" : ReportWriter.Rate(top.OfferedPps) + "/s")} | {lost} | {cpu} | {(best is null ? "-" : best.CpuSecondsPerMillion.ToString("F2", CultureInfo.InvariantCulture))} | {(best is null || best.PeakRssKb < 0 ? "-" : $"{best.PeakRssKb / 1024} MB")} | {genCpu} | {s.Trials.Count} |");
         }
 
         sb.AppendLine();

@@ -9,10 +9,11 @@ namespace Cpworker.Benchmarks.Compare;
 /// (cpworker's rotating file; the tools write a file, <c>-w</c>), both on the same disk.
 /// </param>
 /// <param name="Threads">cpworker's <c>libpcap.threads</c>; 1 for the tools.</param>
-internal sealed record LiveSubject(string Tool, string? Model, int BufferMb, string Output, int Threads)
+/// <param name="TimeoutMs">cpworker's <c>libpcap.timeout_ms</c> (0 = immediate mode); the tools keep their default (1 s).</param>
+internal sealed record LiveSubject(string Tool, string? Model, int BufferMb, string Output, int Threads, int TimeoutMs = 0)
 {
-    /// <summary>A short name for tables: <c>cpworker rtc ×2</c>, <c>tcpdump -w</c>.</summary>
+    /// <summary>A short name for tables: <c>cpworker rtc threads 2 timeout 100</c>, <c>tcpdump -w</c>.</summary>
     public string Label => Tool == "cpworker"
-        ? $"cpworker {Model}{(Threads > 1 ? $" threads {Threads}" : "")}"
+        ? $"cpworker {Model}{(Threads > 1 ? $" threads {Threads}" : "")}{(TimeoutMs > 0 ? $" timeout {TimeoutMs}" : "")}"
         : $"{Tool} -w";
 }

@@ -27,6 +27,12 @@ internal sealed record LiveTrial
     /// <summary>CPU seconds of the capturing process over the trial (from its start; -1 when unknown).</summary>
     public double CaptureCpuSeconds { get; init; }
 
+    /// <summary>Peak resident set of the capturing process, kB (cpworker's run-finished line; -1 when unknown).</summary>
+    public long PeakRssKb { get; init; } = -1;
+
+    /// <summary>Capture CPU seconds per million packets captured; 0 when unknown.</summary>
+    public double CpuSecondsPerMillion => Captured > 0 && CaptureCpuSeconds > 0 ? CaptureCpuSeconds / (Captured / 1e6) : 0;
+
     /// <summary>Seconds the generator ran.</summary>
     public double Seconds { get; init; }
 
