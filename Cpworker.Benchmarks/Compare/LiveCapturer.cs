@@ -98,7 +98,8 @@ internal sealed partial class LiveCapturer : IDisposable
         var output = new JsonObject { ["type"] = s.Output };
         if (s.Output == "rotating_file")
         {
-            output["rotating_file"] = new JsonObject { ["file_root"] = Path.Combine(work, "files"), ["max_file_interval"] = 60 };
+            string fileRoot = Directory.CreateDirectory(Path.Combine(work, "files")).FullName;
+            output["rotating_file"] = new JsonObject { ["file_root"] = fileRoot, ["max_file_interval"] = 60 };
         }
 
         var libpcap = new JsonObject
