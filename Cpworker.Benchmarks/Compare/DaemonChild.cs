@@ -30,6 +30,9 @@ internal sealed partial class DaemonChild : IDisposable
         }
     }
 
+    /// <summary>The daemon's process id (the child itself, also when started through dotnet).</summary>
+    public int Pid => _process.Id;
+
     /// <summary>Starts <c>cpworker run -c CONFIG</c>.</summary>
     public static DaemonChild Start(string daemon, string config)
     {
@@ -98,7 +101,7 @@ internal sealed partial class DaemonChild : IDisposable
     /// <summary>SIGTERM (or <paramref name="signal"/>), then waits for the exit; the exit code, or null when it did not exit in time.</summary>
     public int? Stop(TimeSpan timeout, int signal = 15)
     {
-        Kill(_process.Id, signal);
+        _ = Kill(_process.Id, signal); // a failed kill shows as the wait timing out below
         if (!_process.WaitForExit(timeout))
         {
             return null;

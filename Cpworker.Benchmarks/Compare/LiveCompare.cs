@@ -13,6 +13,9 @@ namespace Cpworker.Benchmarks.Compare;
 /// </summary>
 internal static class LiveCompare
 {
+    /// <summary>How the trials are written to <c>live.json</c>.</summary>
+    private static readonly JsonSerializerOptions s_reportJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     /// <summary>Runs the live comparison.</summary>
     public static int Run(CompareOptions options, TextWriter log)
     {
@@ -48,7 +51,7 @@ internal static class LiveCompare
         File.WriteAllText(Path.Combine(options.OutputDirectory, "live.svg"), LiveReport.Svg(searches, options));
         File.WriteAllText(
             Path.Combine(options.OutputDirectory, "live.json"),
-            JsonSerializer.Serialize(searches.SelectMany(s => s.Trials), new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            JsonSerializer.Serialize(searches.SelectMany(s => s.Trials), s_reportJson));
         log.WriteLine();
         log.WriteLine(table);
         log.WriteLine($"load {CompareCommand.LoadAverage()}; report in {options.OutputDirectory} (live.md, live.json, live.svg)");

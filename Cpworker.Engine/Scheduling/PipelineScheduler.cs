@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Packets;
@@ -19,6 +20,7 @@ namespace Cpworker.Engine.Scheduling;
 /// A flow is read by one capture thread only, which queues its batches in order, so every flow
 /// keeps its order; outputs see one stream and work exactly as with one capture thread.
 /// </remarks>
+[SuppressMessage("Reliability", "CA1001", Justification = "_batchArrived lives as long as the run: the last thread to leave disposes it with the pool (see the end of the run), not a caller.")]
 internal sealed class PipelineScheduler : PacketScheduler
 {
     /// <summary>

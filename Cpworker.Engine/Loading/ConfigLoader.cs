@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Microsoft.Extensions.Logging;
 
-namespace Cpworker.Engine.Configuration;
+namespace Cpworker.Engine.Loading;
 
 /// <summary>
 /// Reads and validates a configuration document (behaviour §2). Nothing here touches the host:
@@ -38,6 +39,12 @@ internal static partial class ConfigLoader
     public static ConfigLoadResult Load(string json, OutputTypeRegistry outputTypes, Func<string, string?>? environment = null)
     {
         var diagnostics = new ConfigDiagnostics();
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            diagnostics.Error("", "the configuration is empty; it must be a JSON object such as {\"tasks\": [ … ]}");
+            return new ConfigLoadResult(null, diagnostics);
+        }
+
         JsonDocument document;
         try
         {
@@ -60,6 +67,7 @@ internal static partial class ConfigLoader
 
             WarnDuplicateKeys(document.RootElement, "", diagnostics);
             CpworkerConfig config = ReadRoot(root, outputTypes);
+            diagnostics.SortStable(DocumentOrder.Of(document.RootElement).IndexOf);
             return new ConfigLoadResult(diagnostics.HasErrors ? null : config, diagnostics);
         }
     }
@@ -73,6 +81,17 @@ internal static partial class ConfigLoader
         string json;
         try
         {
+            // Never opened when it is not a regular file (a FIFO would block), never read when huge.
+            if (Capture.ReplayFile.NotRegular(path) is { } kind)
+            {
+                return Unreadable($"the configuration file {path} is {kind}, not a regular file");
+            }
+
+            if (File.Exists(path) && new FileInfo(path).Length > MaxConfigBytes)
+            {
+                return Unreadable($"the configuration file {path} is {new FileInfo(path).Length} bytes, more than {MaxConfigBytes}");
+            }
+
             json = File.ReadAllText(path, Encoding.UTF8);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
@@ -83,6 +102,13 @@ internal static partial class ConfigLoader
         }
 
         return Load(json, outputTypes, environment);
+
+        static ConfigLoadResult Unreadable(string message)
+        {
+            var diagnostics = new ConfigDiagnostics();
+            diagnostics.Error("", message);
+            return new ConfigLoadResult(null, diagnostics);
+        }
     }
 
     private static CpworkerConfig ReadRoot(ConfigObject root, OutputTypeRegistry outputTypes)
@@ -92,7 +118,10 @@ internal static partial class ConfigLoader
         ExecutionModel? model = ReadExecutionModel(root);
         int? pipelineMb = ReadPipeline(root, model);
         string? controlPath = ReadControl(root);
-        IReadOnlyList<TaskConfig> tasks = ReadTasks(root, outputTypes);
+        string? prometheusListen = ReadMetrics(root);
+        int maxTasks = ReadMaxTasks(root);
+        IReadOnlyList<TaskConfig> tasks = TaskCountWithin(root, maxTasks) ? ReadTasks(root, outputTypes) : [];
+        CheckThreads(root, model, tasks);
         root.WarnUnknownKeys();
         return new CpworkerConfig
         {
@@ -101,6 +130,7 @@ internal static partial class ConfigLoader
             ExecutionModel = model ?? ExecutionModel.Rtc,
             PipelineBufferSizeMb = pipelineMb,
             ControlSocketPath = controlPath,
+            PrometheusListen = prometheusListen,
             Tasks = tasks,
         };
     }
@@ -250,6 +280,12 @@ internal static partial class ConfigLoader
         if (cut >= 0)
         {
             reason = reason[..cut];
+        }
+
+        // System.Text.Json speaks of its reader's internals here; say what it means for a file.
+        if (reason.Contains("isFinalBlock", StringComparison.Ordinal) || reason.Contains("Expected depth to be zero", StringComparison.Ordinal))
+        {
+            reason = "the file ends before the JSON is complete (an object or array is not closed, or a value is missing)";
         }
 
         long line = (ex.LineNumber ?? 0) + 1;

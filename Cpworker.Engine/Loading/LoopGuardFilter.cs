@@ -1,6 +1,7 @@
+using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 
-namespace Cpworker.Engine.Configuration;
+namespace Cpworker.Engine.Loading;
 
 /// <summary>
 /// The loop guard (behaviour §5): one BPF expression matching the traffic every GRE, VXLAN and

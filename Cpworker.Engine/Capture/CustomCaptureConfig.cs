@@ -1,6 +1,6 @@
-using Cpworker.Engine.Capture;
+using Cpworker.Engine.Configuration;
 
-namespace Cpworker.Engine.Configuration;
+namespace Cpworker.Engine.Capture;
 
 /// <summary>A capture supplied in code instead of a <c>capturer</c> object: an application's <see cref="IPacketSource"/>.</summary>
 public sealed record CustomCaptureConfig : CaptureConfig

@@ -1,4 +1,4 @@
-namespace Cpworker.Engine.Runtime;
+namespace Cpworker.Engine.Scheduling;
 
 /// <summary>
 /// The <c>pipeline</c> model's in-flight buffer of a task (or the sum over tasks): the pooled batch

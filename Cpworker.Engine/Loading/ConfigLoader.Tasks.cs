@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 
-namespace Cpworker.Engine.Configuration;
+namespace Cpworker.Engine.Loading;
 
 internal static partial class ConfigLoader
 {
@@ -46,7 +47,7 @@ internal static partial class ConfigLoader
 
             DirectionConfig? direction = ReadReqPattern(t);
             CaptureConfig? capturer = ReadCapturer(t);
-            IReadOnlyList<OutputConfig> outputs = ReadOutputs(t, outputTypes);
+            IReadOnlyList<OutputConfig> outputs = OutputCountWithin(t) ? ReadOutputs(t, outputTypes) : [];
             t.WarnUnknownKeys();
             foreach (OutputConfig output in outputs)
             {

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Cpworker.Engine.Classification;
+using Cpworker.Engine.Configuration;
 
-namespace Cpworker.Engine.Configuration;
+namespace Cpworker.Engine.Loading;
 
 internal static partial class ConfigLoader
 {
@@ -132,6 +133,7 @@ internal static partial class ConfigLoader
             }
         }
 
+        CheckBpf(o, bpf, snaplen);
         int? timeout = o.Int32("timeout_ms");
         bool? notFilter = o.Boolean("not_filter_output_hosts");
         long? rawThreads = o.WholeNumber("threads");
@@ -170,6 +172,7 @@ internal static partial class ConfigLoader
         int mark = o.Diagnostics.Items.Count;
         string? fileName = o.FullPath("file_name", required: true);
         string? bpf = o.String("bpf");
+        CheckBpf(o, bpf, LibpcapCaptureConfig.MaxSnaplen);
         double? speed = ReadSpeed(o);
         int? loop = o.Int32("loop");
         o.WarnUnknownKeys();
@@ -185,6 +188,24 @@ internal static partial class ConfigLoader
             Speed = speed,
             Loop = loop ?? 1,
         };
+    }
+
+    /// <summary>
+    /// Compiles <c>bpf</c> offline (Ethernet, <c>nic.IFNAME</c> as a placeholder address), so that a
+    /// filter that can never work fails <c>validate</c> and the start instead of every retry.
+    /// </summary>
+    private static void CheckBpf(ConfigObject o, string? bpf, int snaplen)
+    {
+        if (string.IsNullOrWhiteSpace(bpf))
+        {
+            return;
+        }
+
+        string? problem = Capture.BpfCompiler.Check(bpf, snaplen);
+        if (problem is not null)
+        {
+            o.Error("bpf", $"the capture filter \"{bpf}\" does not compile: {problem}");
+        }
     }
 
     /// <summary><c>speed</c>: <c>"max"</c> (null, as fast as possible) or a positive multiple of the recorded pace.</summary>
@@ -203,12 +224,14 @@ internal static partial class ConfigLoader
 
         if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double x) && double.IsFinite(x))
         {
-            if (x > 0)
+            if (x >= PcapFileCaptureConfig.MinSpeed && x <= PcapFileCaptureConfig.MaxSpeed)
             {
                 return x;
             }
 
-            o.Error("speed", $"must be greater than 0, not {v.GetRawText()}");
+            o.Error("speed", x > 0
+                ? $"must be between {PcapFileCaptureConfig.MinSpeed} and {PcapFileCaptureConfig.MaxSpeed} (a multiple of the recorded pace), not {v.GetRawText()}"
+                : $"must be greater than 0, not {v.GetRawText()}");
             return null;
         }
 
