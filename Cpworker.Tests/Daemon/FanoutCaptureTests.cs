@@ -55,6 +55,11 @@ public class FanoutCaptureTests : DaemonTestBase
             Run.Until(() => (threads = CaptureThreads(socketPath)) is not null && threads.Sum(t => (long)t!["cap_packets"]!) >= total, 15_000),
             Is.True,
             $"per-thread counters: {threads?.ToJsonString()}\n{daemon.Output}");
+        var ctlOut = new StringWriter();
+        Assert.That(Cpworker.Host.Cli.CommandLine.Run(["ctl", "--socket", socketPath, "tasks"], ctlOut, new StringWriter()), Is.Zero);
+        var threadLines = ctlOut.ToString().Split('\n').Where(l => l.StartsWith("  capture thread ", StringComparison.Ordinal)).ToList();
+        Assert.That(threadLines, Has.Count.EqualTo(2), ctlOut.ToString());
+        Assert.That(threadLines.Sum(l => long.Parse(l.Split("captured")[1].Split("kernel")[0].Trim(), System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(total), ctlOut.ToString());
         daemon.Signal(15);
         Assert.That(daemon.WaitForExit(10_000), Is.EqualTo(0), daemon.Output);
 
