@@ -38,7 +38,9 @@ internal sealed class TaskGraphFactory
         var sources = new List<PacketSource>();
         try
         {
-            int snaplen = task.Capturer is LibpcapCaptureConfig live ? live.Snaplen : LibpcapCaptureConfig.MaxSnaplen;
+            SourceType sourceType = SourceTypes.For(task.Capturer);
+            int snaplen = sourceType.Snaplen(task.Capturer);
+            bool replay = sourceType.IsReplay(task.Capturer);
             foreach (OutputConfig output in task.Outputs)
             {
                 if (!_registry.TryGet(output.Type, out OutputType? type))
@@ -54,7 +56,7 @@ internal sealed class TaskGraphFactory
                     Time = _time,
                     Counters = outputCounters[output.Index],
                     CaptureSnaplen = snaplen,
-                    IsReplay = task.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true },
+                    IsReplay = replay,
                 };
                 OutputParts parts;
                 try
@@ -69,22 +71,14 @@ internal sealed class TaskGraphFactory
                 stages.Add(new OutputStage(context, parts));
             }
 
-            if (task.Capturer is CustomCaptureConfig custom)
+            sources.AddRange(sourceType.CreateAll(task.Capturer, new SourceContext
             {
-                sources.Add(custom.CreateSource());
-            }
-            else
-            {
-                string? guard = LoopGuardFilter.ForTask(task, loopGuard);
-                int threads = (task.Capturer as LibpcapCaptureConfig)?.Threads ?? 1;
-                FanoutGroup? fanout = threads > 1 ? new FanoutGroup() : null;
-                for (int i = 0; i < threads; i++)
-                {
-                    sources.Add(PacketSourceFactory.Create(task.Capturer, guard, logger, _time, task.Name, fanout));
-                }
-            }
-
-            string? captureInterface = (task.Capturer as LibpcapCaptureConfig)?.Interface;
+                TaskName = task.Name,
+                LoopGuard = LoopGuardFilter.ForTask(task, loopGuard),
+                Logger = logger,
+                Time = _time,
+            }));
+            string? captureInterface = sourceType.CaptureInterface(task.Capturer);
             DirectionConfig? pattern = task.ReqPattern;
             string? bpf = task.Capturer.Bpf;
             return new TaskGraph(
