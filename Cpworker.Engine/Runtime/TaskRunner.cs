@@ -61,6 +61,7 @@ internal sealed class TaskRunner
         LoopGuard = loopGuard;
         _logger = logger;
         OutputCounters = config.Outputs.Select(_ => new OutputCounters()).ToArray();
+        CaptureCounters = new CaptureCounters((config.Capturer as LibpcapCaptureConfig)?.Threads ?? 1);
     }
 
     /// <summary>The task's configuration.</summary>
@@ -73,7 +74,7 @@ internal sealed class TaskRunner
     public string? LoopGuard { get; private set; }
 
     /// <summary>Capture counters over every incarnation of the task.</summary>
-    public CaptureCounters CaptureCounters { get; } = new();
+    public CaptureCounters CaptureCounters { get; }
 
     /// <summary>Output counters over every incarnation, by output index.</summary>
     public IReadOnlyList<OutputCounters> OutputCounters { get; }
@@ -122,6 +123,7 @@ internal sealed class TaskRunner
         return new TaskStatus(Config.Name, Config.Fingerprint, state, error, CaptureCounters.Snapshot(), outputs)
         {
             Buffer = scheduler?.BufferUsage ?? default,
+            CaptureThreads = CaptureCounters.ThreadSnapshots(),
         };
     }
 

@@ -21,6 +21,12 @@ public sealed record TaskStatus(
 {
     /// <summary>Its pipeline buffer now (zero under rtc and while the task is not running).</summary>
     public PipelineBufferUsage Buffer { get; init; }
+
+    /// <summary>
+    /// Capture counters of each capture thread (<c>threads</c>), in thread order; their sum is
+    /// <see cref="Capture"/>. One entry for a task with one capture thread.
+    /// </summary>
+    public IReadOnlyList<CaptureCounterSnapshot> CaptureThreads { get; init; } = [];
 }
 
 /// <summary>One output's identity and counters.</summary>

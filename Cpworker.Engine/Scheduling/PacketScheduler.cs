@@ -101,28 +101,27 @@ internal abstract class PacketScheduler
     }
 
     /// <summary>
-    /// Hands a new loop guard to the running capture (a reload changed the outputs). The capture
-    /// thread applies it between two fills with <see cref="PacketSource.SetFilter"/>, so the handle
-    /// stays open and no packet is lost; the last request wins. Any thread.
+    /// Hands a new loop guard to the running capture (a reload changed the outputs). Each capture
+    /// thread applies it to its own source between two fills with <see cref="PacketSource.SetFilter"/>,
+    /// so the handles stay open and no packet is lost; the last request wins. Any thread.
     /// </summary>
     public void RequestLoopGuard(string? loopGuard) => _pendingLoopGuard = new LoopGuardChange(loopGuard);
 
     /// <summary>
-    /// Capture thread, between fills: applies a loop guard handed over by <see cref="RequestLoopGuard"/>.
-    /// One volatile read when there is none.
+    /// Capture thread <paramref name="thread"/>, between fills: applies a loop guard handed over by
+    /// <see cref="RequestLoopGuard"/> that it has not applied yet (<paramref name="applied"/>, the
+    /// thread's own). One volatile read when there is none.
     /// </summary>
-    protected void ApplyPendingLoopGuard()
+    protected void ApplyPendingLoopGuard(ref LoopGuardChange? applied, int thread = 0)
     {
-        if (_pendingLoopGuard is null)
+        LoopGuardChange? change = _pendingLoopGuard;
+        if (change is null || ReferenceEquals(change, applied))
         {
             return;
         }
 
-        LoopGuardChange? change = Interlocked.Exchange(ref _pendingLoopGuard, null);
-        if (change is not null)
-        {
-            Graph.ApplyLoopGuard(change.Guard);
-        }
+        applied = change;
+        Graph.ApplyLoopGuard(change.Guard, thread);
     }
 
     /// <summary>Starts a background packet thread pinned to the next CPU of <c>cpu_affinity</c>.</summary>

@@ -200,6 +200,24 @@ internal sealed class ControlCommands
                 task["error"] = s.Error;
             }
 
+            if (s.CaptureThreads.Count > 1)
+            {
+                // Only with fanout capture threads, so a one-thread task answers as the C implementation does.
+                var threads = new JsonArray();
+                foreach (CaptureCounterSnapshot t in s.CaptureThreads)
+                {
+                    threads.Add(new JsonObject
+                    {
+                        ["cap_packets"] = t.Packets,
+                        ["cap_bytes"] = t.Bytes,
+                        ["drop_packets"] = t.KernelDrops,
+                        ["ifdrop_packets"] = t.InterfaceDrops,
+                    });
+                }
+
+                ((JsonObject)task["capture"]!)["threads"] = threads;
+            }
+
             tasks.Add(task);
         }
 
