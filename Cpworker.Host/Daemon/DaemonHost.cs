@@ -33,11 +33,11 @@ internal sealed partial class DaemonHost
     private SystemdNotifier? _notifier;
 
     /// <summary>Creates the daemon for a config file.</summary>
-    public DaemonHost(string configPath, bool exitAtEof, TextWriter? log = null)
+    public DaemonHost(string configPath, bool exitAtEof, TextWriter? log = null, LogFormat logFormat = LogFormat.Text)
     {
         _configPath = Path.GetFullPath(configPath);
         _exitAtEof = exitAtEof;
-        _loggers = new StderrLoggerFactory(new LogLevelSwitch(LogLevel.Information), log);
+        _loggers = new StderrLoggerFactory(new LogLevelSwitch(LogLevel.Information), log, logFormat);
         _logger = _loggers.CreateLogger("cpworker");
     }
 
