@@ -1,7 +1,6 @@
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Outputs;
-using Cpworker.Engine.Runtime;
 using Cpworker.Engine.Threading;
 using Microsoft.Extensions.Logging;
 
@@ -45,6 +44,16 @@ internal abstract class PacketScheduler
 
     /// <summary>Which CPUs the packet threads are pinned to.</summary>
     protected ThreadAffinity Affinity { get; }
+
+    /// <summary>Packet threads started so far: the next one's number in the task's pinning order.</summary>
+    private int _threadsStarted;
+
+    /// <summary>
+    /// How many numbers of the pinning order a task takes (<see cref="ThreadAffinity.ForTask"/>):
+    /// rtc one thread per task; pipeline capture, encapsulation and one sender per output.
+    /// </summary>
+    public static int PinnedThreads(ExecutionModel model, TaskConfig task) =>
+        model == ExecutionModel.Pipeline ? 2 + task.Outputs.Count : 1;
 
     /// <summary>Completes when the source is open and packets flow; faults when opening failed.</summary>
     public Task Started => _started.Task;
@@ -124,10 +133,13 @@ internal abstract class PacketScheduler
         Graph.ApplyLoopGuard(change.Guard, thread);
     }
 
-    /// <summary>Starts a background packet thread pinned to the next CPU of <c>cpu_affinity</c>.</summary>
+    /// <summary>
+    /// Starts a background packet thread pinned to the task's next CPU of <c>cpu_affinity</c>: the
+    /// threads of a scheduler start in a fixed order, so each gets the same CPU on every attempt.
+    /// </summary>
     protected Thread StartThread(string role, Action body)
     {
-        int cpu = Affinity.NextCpu();
+        int cpu = Affinity.CpuAt(Interlocked.Increment(ref _threadsStarted) - 1);
         var thread = new Thread(() =>
         {
             string? error = ThreadAffinity.PinCurrentThread(cpu);

@@ -7,7 +7,6 @@ using Cpworker.Engine.Scheduling;
 using Cpworker.Host.Interop;
 using Cpworker.Host.Logging;
 using Microsoft.Extensions.Logging;
-using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
 
 namespace Cpworker.Host.Control;
 
@@ -150,7 +149,7 @@ internal sealed class ControlCommands
     private JsonObject Tasks()
     {
         var tasks = new JsonArray();
-        foreach (TaskStatus s in _target.Engine.GetStatus())
+        foreach (TaskSnapshot s in _target.Engine.GetStatus())
         {
             var outputs = new JsonArray();
             foreach (OutputStatus o in s.Outputs)
