@@ -25,6 +25,7 @@ internal static class ConfigHostChecker
     public static void Check(CpworkerConfig config, OutputTypeRegistry outputTypes, ConfigDiagnostics diagnostics)
     {
         CheckCpus(config.CpuAffinity, diagnostics);
+        CheckMemory(config, diagnostics);
         string? loopGuard = LoopGuardFilter.Build(config.Tasks, outputTypes);
         foreach (TaskConfig task in config.Tasks)
         {
@@ -56,6 +57,61 @@ internal static class ConfigHostChecker
                 HostChecks.DirectoryWritable(directory, "control.unix.path", diagnostics, mayCreate: true);
             }
         }
+    }
+
+    /// <summary>
+    /// Reports an error unless <paramref name="file"/> can be replayed: it exists, is a regular file
+    /// (a FIFO is never opened: that would block), opens, and starts with a pcap or pcapng header of
+    /// a supported link type (the checks of the replay itself, docs/configuration.md).
+    /// </summary>
+    private static void ReplayReadable(string file, string path, ConfigDiagnostics diagnostics)
+    {
+        if (!File.Exists(file) && !Directory.Exists(file) && ReplayFile.NotRegular(file) is null)
+        {
+            diagnostics.Error(path, $"file {file} does not exist");
+            return;
+        }
+
+        if (ReplayFile.Check(file) is { } problem)
+        {
+            diagnostics.Error(path, problem);
+        }
+    }
+
+    /// <summary>
+    /// Reports at <c>tasks</c> (process-wide: fatal at start and reload) when the capture buffers of
+    /// the live tasks and the pipeline buffers together ask for more than this machine's memory.
+    /// </summary>
+    private static void CheckMemory(CpworkerConfig config, ConfigDiagnostics diagnostics)
+    {
+        long capture = config.Tasks.Sum(t => t.Capturer is LibpcapCaptureConfig live ? (long)live.BufferSizeMb : 0);
+        long pipeline = config.ExecutionModel == ExecutionModel.Pipeline ? (long)config.Tasks.Count * (config.PipelineBufferSizeMb ?? 0) : 0;
+        long? memory = MachineMemoryMb();
+        if (memory is long total && capture + pipeline > total)
+        {
+            diagnostics.Error("tasks", $"the tasks ask for {capture + pipeline} MiB of buffers ({capture} MiB of capture buffers, {pipeline} MiB of pipeline buffers), more than this machine's {total} MiB of memory");
+        }
+    }
+
+    /// <summary>MemTotal of /proc/meminfo in MiB; null when unreadable.</summary>
+    internal static long? MachineMemoryMb()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/meminfo"))
+            {
+                if (line.StartsWith("MemTotal:", StringComparison.Ordinal) &&
+                    long.TryParse(line[9..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out long kb))
+                {
+                    return kb / 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
     }
 
     /// <summary>The CPUs of this machine that are online; what the thread may use when sysfs is unreadable.</summary>
@@ -128,7 +184,7 @@ internal static class ConfigHostChecker
     private static void CheckReplay(TaskConfig task, PcapFileCaptureConfig file, string? loopGuard, ConfigDiagnostics diagnostics)
     {
         string path = $"tasks[{task.Index}].capturer.pcap_file";
-        HostChecks.FileReadable(file.FileName, $"{path}.file_name", diagnostics);
+        ReplayReadable(file.FileName, $"{path}.file_name", diagnostics);
         if (TryCompose(file.Bpf, loopGuard, $"{path}.bpf", diagnostics, out string? filter))
         {
             CheckCompiles(filter, LibpcapCaptureConfig.MaxSnaplen, file.Bpf is null ? path : $"{path}.bpf", diagnostics);

@@ -217,12 +217,14 @@ internal static partial class ConfigLoader
 
         if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double x) && double.IsFinite(x))
         {
-            if (x > 0)
+            if (x >= PcapFileCaptureConfig.MinSpeed && x <= PcapFileCaptureConfig.MaxSpeed)
             {
                 return x;
             }
 
-            o.Error("speed", $"must be greater than 0, not {v.GetRawText()}");
+            o.Error("speed", x > 0
+                ? $"must be between {PcapFileCaptureConfig.MinSpeed} and {PcapFileCaptureConfig.MaxSpeed} (a multiple of the recorded pace), not {v.GetRawText()}"
+                : $"must be greater than 0, not {v.GetRawText()}");
             return null;
         }
 

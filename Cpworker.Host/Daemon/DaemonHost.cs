@@ -7,6 +7,7 @@ using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Cpworker.Host.Control;
 using Cpworker.Host.Logging;
+using Cpworker.Host.Metrics;
 using Cpworker.Outputs;
 using Microsoft.Extensions.Logging;
 using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
@@ -126,6 +127,7 @@ internal sealed partial class DaemonHost
         try
         {
             using var metrics = new CpworkerMetrics(engine, VersionInfo.Version);
+            using PrometheusEndpoint? prometheus = config.PrometheusListen is string listen ? PrometheusEndpoint.TryStart(listen, _logger) : null;
             Engine = engine;
             _logger.LogInformation(
                 "cpworker {Version} starting (pid {Pid}): {Tasks} task(s), {Model} model, config {Config}",
