@@ -14,6 +14,8 @@ CONFIGURATION=${CONFIGURATION:-Release}
 # real decoders and traffic sources, iproute2 for test namespaces, python3-zmq (libzmq) as a real
 # ZeroMQ receiver.
 APT_PACKAGES=(libpcap0.8 libpcap0.8-dev tcpdump tshark tcpreplay iproute2 procps python3-zmq libzmq5 ca-certificates e2fsprogs afl++)
+# A real Prometheus server scrapes the daemon's metrics endpoint in the metrics tests.
+APT_PACKAGES+=(prometheus)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }
 

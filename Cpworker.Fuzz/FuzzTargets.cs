@@ -101,7 +101,7 @@ internal static class FuzzTargets
         bool handshaken = false;
         while (ControlConnection.TryTakeLine(ref buffer, out ReadOnlySequence<byte> line))
         {
-            (_, _, bool close) = s_connection.Answer(line, ref handshaken);
+            (_, _, bool close, _) = s_connection.Answer(line, ref handshaken);
             if (close)
             {
                 return;

@@ -71,7 +71,7 @@ internal sealed partial class DaemonChild : IDisposable
     /// <summary>SIGTERM, then waits for the exit; the exit code, or null when it did not exit in time.</summary>
     public int? Stop(TimeSpan timeout)
     {
-        Kill(_process.Id, 15);
+        _ = Kill(_process.Id, 15); // a failed kill shows as the wait timing out below
         if (!_process.WaitForExit(timeout))
         {
             return null;

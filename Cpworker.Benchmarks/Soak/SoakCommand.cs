@@ -103,8 +103,11 @@ internal static partial class SoakCommand
 
             if (clock.Elapsed >= nextReload)
             {
-                Kill(daemon.Pid, 1);
-                reloads++;
+                if (Kill(daemon.Pid, 1) == 0)
+                {
+                    reloads++;
+                }
+
                 nextReload += TimeSpan.FromMinutes(options.ReloadMinutes);
             }
 

@@ -60,13 +60,13 @@ internal sealed class SoakReport
     public string Markdown()
     {
         IReadOnlyList<SoakSample> steady = Steady;
-        SoakSample? last = _samples.LastOrDefault();
+        SoakSample? last = _samples.Count > 0 ? _samples[^1] : null;
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"# Soak: {_options.Minutes} min, {_options.PacketsPerSecond} pkt/s, {_options.Model}");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Live traffic (tcpreplay in a test namespace into a veth) captured into `rotating_file` ({_options.RotateSeconds} s files, 5 kept) and `vxlan` to a loopback receiver; reloaded (SIGHUP) every {_options.ReloadMinutes} min ({_reloads} reloads); sampled every {_options.SampleSeconds} s. Load at the end: {_load}.");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Growth after the warm-up ({steady.Count} samples from {steady.FirstOrDefault()?.Minutes:F1} min), least-squares slope per hour:");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Growth after the warm-up ({steady.Count} samples from {(steady.Count > 0 ? steady[0].Minutes : 0):F1} min), least-squares slope per hour:");
         sb.AppendLine();
         sb.AppendLine("| measure | first | last | min | max | slope per hour |");
         sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");

@@ -167,6 +167,7 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
         _device = null;
         _pcap = 0;
         _fd = -1;
+        base.Dispose();
     }
 
     private LibPcapLiveDevice FindDevice()

@@ -214,6 +214,7 @@ internal sealed partial class PcapFileSource : PacketSource
         _filter?.Dispose();
         _filter = null;
         ClearInterfaceFilters();
+        base.Dispose();
     }
 
     /// <summary>Ends the replay: logs and remembers that <see cref="SourceStatus.EndOfInput"/> was returned.</summary>

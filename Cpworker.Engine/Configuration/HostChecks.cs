@@ -11,7 +11,7 @@ namespace Cpworker.Engine.Configuration;
 /// at the given JSON path and never throws for a missing or unusable resource.
 /// </summary>
 /// <remarks>These run on the calling thread, in its network namespace: interface and name lookups see that namespace.</remarks>
-internal static partial class HostChecks
+public static partial class HostChecks
 {
     private const int WriteOk = 2;
     private const int ExecuteOk = 1;

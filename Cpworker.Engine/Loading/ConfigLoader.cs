@@ -118,6 +118,7 @@ internal static partial class ConfigLoader
         ExecutionModel? model = ReadExecutionModel(root);
         int? pipelineMb = ReadPipeline(root, model);
         string? controlPath = ReadControl(root);
+        string? prometheusListen = ReadMetrics(root);
         int maxTasks = ReadMaxTasks(root);
         IReadOnlyList<TaskConfig> tasks = TaskCountWithin(root, maxTasks) ? ReadTasks(root, outputTypes) : [];
         CheckThreads(root, model, tasks);
@@ -129,6 +130,7 @@ internal static partial class ConfigLoader
             ExecutionModel = model ?? ExecutionModel.Rtc,
             PipelineBufferSizeMb = pipelineMb,
             ControlSocketPath = controlPath,
+            PrometheusListen = prometheusListen,
             Tasks = tasks,
         };
     }

@@ -11,7 +11,7 @@ namespace Cpworker.Engine.Outputs;
 /// packet path); readers on other threads see each 64-bit value whole. The halves are separate
 /// objects so that the packet thread and the sender thread do not share a cache line.
 /// </remarks>
-internal sealed class OutputCounters
+public sealed class OutputCounters
 {
     /// <summary>Written by the thread that runs the output's encoder stage.</summary>
     public PacketSide Packet { get; } = new();
@@ -20,7 +20,7 @@ internal sealed class OutputCounters
     public SenderSide Sender { get; } = new();
 
     /// <summary>A consistent-enough copy for reporting: each value is read once.</summary>
-    public OutputCounterSnapshot Snapshot()
+    internal OutputCounterSnapshot Snapshot()
     {
         // Forwarded is the sender's own count of packets whose fate is known: a packet in flight
         // (accepted, not yet sent) is in no outcome yet, so that no published counter ever goes back.
@@ -39,7 +39,7 @@ internal sealed class OutputCounters
     }
 
     /// <summary>Counters owned by the encoder thread.</summary>
-    internal sealed class PacketSide
+    public sealed class PacketSide
     {
         /// <summary>Packets that passed direction, rate limit and encoding; forwarded unless the transport later fails them.</summary>
         public long AcceptedPackets;
@@ -70,7 +70,7 @@ internal sealed class OutputCounters
     }
 
     /// <summary>Counters owned by the transport thread.</summary>
-    internal sealed class SenderSide
+    public sealed class SenderSide
     {
         /// <summary>Accepted packets the transport failed to send or write.</summary>
         public long ErrorPackets;

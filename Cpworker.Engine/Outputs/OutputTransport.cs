@@ -9,7 +9,7 @@ namespace Cpworker.Engine.Outputs;
 /// Called from one thread at a time: the capture thread under rtc, the output's own sender thread
 /// under pipeline. The buffer passed to <see cref="Send"/> is borrowed for the call only.
 /// </remarks>
-internal abstract class OutputTransport : IDisposable
+public abstract class OutputTransport : IDisposable
 {
     /// <summary>Where <see cref="Deliver"/> settles packets; null until the output's stage wires it.</summary>
     private OutputCounters.SenderSide? _settle;
@@ -71,5 +71,6 @@ internal abstract class OutputTransport : IDisposable
     /// <inheritdoc/>
     public virtual void Dispose()
     {
+        GC.SuppressFinalize(this);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Loading;
@@ -16,6 +17,7 @@ namespace Cpworker.Engine.Runtime;
 /// (<see cref="CaptureException.IsPermanent"/>) is logged once and not retried
 /// (docs/operations.md, "Task failures").
 /// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "_stop is only cancelled, never given a timer or linked: it holds no resource, and the tokens the task's threads hold must stay valid after the runner ends.")]
 internal sealed class TaskRunner
 {
     /// <summary>Pause between a failure and the next attempt (behaviour §8).</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Loading;
@@ -6,6 +7,7 @@ using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Cpworker.Host.Control;
 using Cpworker.Host.Logging;
+using Cpworker.Host.Metrics;
 using Cpworker.Outputs;
 using Microsoft.Extensions.Logging;
 using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
@@ -17,6 +19,7 @@ namespace Cpworker.Host.Daemon;
 /// systemd, serve reloads (SIGHUP, <c>reload_config</c>), wait for a stop (signal, <c>shutdown</c>,
 /// or the end of every replay with <c>--exit-at-eof</c>), stop within 3 s with everything flushed.
 /// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "One DaemonHost per process run: _loggers does not own its writer (Dispose is empty) and _reloadGate never creates a wait handle; nothing is left to release.")]
 internal sealed partial class DaemonHost
 {
     /// <summary>Total time a stop may take before the process gives up waiting.</summary>
@@ -105,6 +108,7 @@ internal sealed partial class DaemonHost
                 ConfigPath = _configPath,
                 LogLevel = _loggers.Level,
                 RequestReload = RequestReload,
+                ReloadAndWait = ReloadWithOutcomeAsync,
                 RequestShutdown = () => RequestStop(),
                 StartedAt = started,
                 StartedTicks = startedTicks,
@@ -123,6 +127,7 @@ internal sealed partial class DaemonHost
         try
         {
             using var metrics = new CpworkerMetrics(engine, VersionInfo.Version);
+            using PrometheusEndpoint? prometheus = config.PrometheusListen is string listen ? PrometheusEndpoint.TryStart(listen, _logger) : null;
             Engine = engine;
             _logger.LogInformation(
                 "cpworker {Version} starting (pid {Pid}): {Tasks} task(s), {Model} model, config {Config}",
@@ -212,7 +217,7 @@ internal sealed partial class DaemonHost
     /// Reads the config and runs the host checks; logs every warning and error (prefixed
     /// <c>reload failed:</c> at reload); null when it cannot run.
     /// </summary>
-    private CpworkerConfig? LoadConfig(bool reload)
+    private CpworkerConfig? LoadConfig(bool reload, List<string>? errorsOut = null)
     {
         string errorPrefix = reload ? "reload failed: " : "config: ";
         ConfigLoadResult result = ConfigLoader.LoadFile(_configPath, Registry);
@@ -221,6 +226,11 @@ internal sealed partial class DaemonHost
         {
             bool error = d.Severity == ConfigSeverity.Error;
             errors += error ? 1 : 0;
+            if (error)
+            {
+                errorsOut?.Add(d.ToString());
+            }
+
             _logger.Log(error ? LogLevel.Error : LogLevel.Warning, "{Prefix}{Problem}", error ? errorPrefix : "config: ", d.ToString());
         }
 
@@ -240,6 +250,11 @@ internal sealed partial class DaemonHost
             bool processWide = !d.Path.StartsWith("tasks[", StringComparison.Ordinal);
             bool error = processWide && d.Severity == ConfigSeverity.Error;
             fatal += error ? 1 : 0;
+            if (error)
+            {
+                errorsOut?.Add(d.ToString());
+            }
+
             _logger.Log(error ? LogLevel.Error : LogLevel.Warning, "{Prefix}{Problem}", error ? errorPrefix : "host: ", d.ToString());
         }
 

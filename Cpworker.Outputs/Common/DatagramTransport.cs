@@ -208,6 +208,7 @@ internal unsafe class DatagramTransport : OutputTransport
             _address = null;
         }
 
+        base.Dispose();
         GC.SuppressFinalize(this);
     }
 }

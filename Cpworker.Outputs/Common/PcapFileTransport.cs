@@ -180,6 +180,7 @@ internal abstract class PcapFileTransport : OutputTransport
         }
 
         _closed = true;
+        base.Dispose();
     }
 
     /// <summary>

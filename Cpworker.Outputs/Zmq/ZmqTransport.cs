@@ -218,6 +218,7 @@ internal sealed class ZmqTransport : OutputTransport
         Close();
         _lastSent.Dispose();
         _sending.Dispose();
+        base.Dispose();
     }
 
     private PushSocket? EnsureSocket()

@@ -34,7 +34,7 @@ public class PcapFileSourceTests : PcapFileTestBase
     [TestCase(true)]
     public void ReadsBigEndianFiles(bool nano)
     {
-        var b = new PcapBuilder(snaplen: 1000, nanosecond: nano).Add(TestFrames.FrameA, T0).Add(TestFrames.FrameB[..50], T0 + 5, 96);
+        var b = new PcapBuilder(snaplen: 1000, nanosecond: nano).Add(TestFrames.FrameA, T0).Add(TestFrames.FrameB.AsSpan(..50), T0 + 5, 96);
 
         PcapFileSource source = OpenFile(ToBigEndian(b.ToArray()));
         List<Captured> packets = ReadToEnd(source, Batch());
@@ -83,7 +83,7 @@ public class PcapFileSourceTests : PcapFileTestBase
     public void SnaplenTruncatedRecordsKeepTheirLength()
     {
         byte[] big = NumberedUdp(1, 1400);
-        var b = new PcapBuilder(snaplen: 96).Add(big[..96], T0, big.Length).Add(TestFrames.FrameA, T0 + 1);
+        var b = new PcapBuilder(snaplen: 96).Add(big.AsSpan(..96), T0, big.Length).Add(TestFrames.FrameA, T0 + 1);
 
         List<Captured> packets = ReadToEnd(OpenFile(b.ToArray()), Batch());
 

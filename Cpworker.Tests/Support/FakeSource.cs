@@ -106,5 +106,9 @@ internal sealed class FakeSource : PacketSource
     }
 
     /// <inheritdoc/>
-    public override void Dispose() => Disposed = true;
+    public override void Dispose()
+    {
+        Disposed = true;
+        base.Dispose();
+    }
 }
