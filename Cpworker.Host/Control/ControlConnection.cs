@@ -142,7 +142,7 @@ internal sealed class ControlConnection
     }
 
     /// <summary>The reply to one line: the reply (empty for a blank line), what to run after sending it, whether to close, and the work whose result replaces the reply.</summary>
-    private (JsonObject Reply, Action? After, bool Close, Func<Task<JsonObject>>? Later) Answer(ReadOnlySequence<byte> line, ref bool handshaken)
+    internal (JsonObject Reply, Action? After, bool Close, Func<Task<JsonObject>>? Later) Answer(ReadOnlySequence<byte> line, ref bool handshaken)
     {
         if (IsBlank(line))
         {
@@ -237,7 +237,7 @@ internal sealed class ControlConnection
         await stream.WriteAsync(bytes, timeout.Token).ConfigureAwait(false);
     }
 
-    private static bool TryTakeLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    internal static bool TryTakeLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
     {
         SequencePosition? newline = buffer.PositionOf((byte)'\n');
         if (newline is null)

@@ -7,6 +7,7 @@ using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Cpworker.Host.Control;
 using Cpworker.Host.Logging;
+using Cpworker.Host.Metrics;
 using Cpworker.Outputs;
 using Microsoft.Extensions.Logging;
 using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
@@ -33,11 +34,11 @@ internal sealed partial class DaemonHost
     private SystemdNotifier? _notifier;
 
     /// <summary>Creates the daemon for a config file.</summary>
-    public DaemonHost(string configPath, bool exitAtEof, TextWriter? log = null)
+    public DaemonHost(string configPath, bool exitAtEof, TextWriter? log = null, LogFormat logFormat = LogFormat.Text)
     {
         _configPath = Path.GetFullPath(configPath);
         _exitAtEof = exitAtEof;
-        _loggers = new StderrLoggerFactory(new LogLevelSwitch(LogLevel.Information), log);
+        _loggers = new StderrLoggerFactory(new LogLevelSwitch(LogLevel.Information), log, logFormat);
         _logger = _loggers.CreateLogger("cpworker");
     }
 
@@ -126,6 +127,7 @@ internal sealed partial class DaemonHost
         try
         {
             using var metrics = new CpworkerMetrics(engine, VersionInfo.Version);
+            using PrometheusEndpoint? prometheus = config.PrometheusListen is string listen ? PrometheusEndpoint.TryStart(listen, _logger) : null;
             Engine = engine;
             _logger.LogInformation(
                 "cpworker {Version} starting (pid {Pid}): {Tasks} task(s), {Model} model, config {Config}",
@@ -144,7 +146,7 @@ internal sealed partial class DaemonHost
 
             if (_exitAtEof)
             {
-                if (config.Tasks.Any(t => t.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true }))
+                if (config.Tasks.Any(t => SourceTypes.IsReplay(t.Capturer)))
                 {
                     waits.Add(engine.ReplaysFinished);
                 }
@@ -198,7 +200,7 @@ internal sealed partial class DaemonHost
     private static List<string> FailedReplays(CpworkerEngine engine)
     {
         var replays = engine.Config.Tasks
-            .Where(t => t.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true })
+            .Where(t => SourceTypes.IsReplay(t.Capturer))
             .Select(t => t.Name)
             .ToHashSet(StringComparer.Ordinal);
         return engine.GetStatus().Where(s => s.State == TaskState.Failed && replays.Contains(s.Name)).Select(s => s.Name).ToList();
