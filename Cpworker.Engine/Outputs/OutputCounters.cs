@@ -85,12 +85,6 @@ public sealed class OutputCounters
         /// <summary>Datagrams or messages that failed (a split packet can fail several).</summary>
         public long FailedSends;
 
-        /// <summary>Datagrams the kernel took through the socket (<c>sendmmsg</c>) path (GRE, VXLAN); only grows.</summary>
-        public long SocketDatagrams;
-
-        /// <summary>Datagrams handed to the kernel through the AF_PACKET TX ring (<c>send_path</c>); only grows.</summary>
-        public long RingDatagrams;
-
         /// <summary>Accepted packets sent or written: settled by <see cref="OutputTransport.Deliver"/> once a buffer's send returned.</summary>
         public long ForwardedPackets;
 
@@ -110,5 +104,11 @@ public sealed class OutputCounters
             ErrorPackets += Math.Max(0, packets);
             ErrorBytes += Math.Max(0, bytes);
         }
+
+        /// <summary>Datagrams the kernel took through the socket (<c>sendmmsg</c>) path (GRE, VXLAN); only grows.</summary>
+        public long SocketDatagrams;
+
+        /// <summary>Datagrams handed to the kernel through the AF_PACKET TX ring (<c>send_path</c>); only grows.</summary>
+        public long RingDatagrams;
     }
 }
