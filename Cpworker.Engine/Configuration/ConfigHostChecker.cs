@@ -13,7 +13,7 @@ namespace Cpworker.Engine.Configuration;
 /// </summary>
 /// <remarks>
 /// Interfaces and <c>nic.IFNAME</c> references of a task with <c>netns</c> are looked up inside that
-/// namespace on a dedicated thread (<see cref="NetworkNamespace.Run{T}"/>); everything else is
+/// namespace on a dedicated thread (<see cref="NetworkNamespace.Run{T}(NetnsReference, Func{T})"/>); everything else is
 /// checked in the caller's namespace, where the outputs live.
 /// </remarks>
 internal static class ConfigHostChecker
@@ -94,13 +94,13 @@ internal static class ConfigHostChecker
     private static void CheckLive(TaskConfig task, LibpcapCaptureConfig live, string? loopGuard, ConfigDiagnostics diagnostics)
     {
         string path = $"tasks[{task.Index}].capturer.libpcap";
-        string where = live.Netns is null ? "on this host" : $"in netns {live.Netns}";
+        string where = live.NetnsReference is null ? "on this host" : $"in netns {live.NetnsReference}";
         string? filter = null;
         bool filterComposed = true;
         try
         {
             // Everything that names an interface is resolved where the capture will run.
-            NetworkNamespace.Run(live.Netns, () =>
+            NetworkNamespace.Run(live.NetnsReference, () =>
             {
                 if (InterfaceResolver.Find(live.Interface) is null)
                 {

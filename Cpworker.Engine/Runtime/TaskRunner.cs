@@ -12,10 +12,11 @@ namespace Cpworker.Engine.Runtime;
 /// or fails (interface removed, netns gone) logs it, marks it failed and retries every 5 s while
 /// the other tasks run on (behaviour §8).
 /// </summary>
-internal sealed class TaskRunner
+internal sealed partial class TaskRunner
 {
     /// <summary>Pause between a failure and the next attempt (behaviour §8).</summary>
     public static readonly TimeSpan DefaultRetryInterval = TimeSpan.FromSeconds(5);
+
 
     private readonly TaskGraphFactory _factory;
     private readonly ExecutionModel _model;
@@ -143,6 +144,8 @@ internal sealed class TaskRunner
             TaskGraph? graph = null;
             PacketScheduler? scheduler = null;
             string? failure = null;
+            bool restartNow = false;
+            ulong? enteredNetns = null;
             try
             {
                 string? guard;
@@ -180,6 +183,16 @@ internal sealed class TaskRunner
                     string what = _factory.Registry.TryGet(o.Type, out OutputType? type) ? type.Describe(o.Settings) : o.Type;
                     _logger.LogInformation("{Task}/{Output}: {What}", Config.Name, o.Name, what);
                 }
+                string? moved = await WatchNamespaceAsync(graph, scheduler, stop).ConfigureAwait(false);
+                if (moved is not null)
+                {
+                    // The pod restarted or the named namespace was re-created: drain what was captured
+                    // in the old one and start again at once in the new one (re-resolved by Open).
+                    _logger.LogWarning("{Task}: {Change}; restarting the capture there", Config.Name, moved);
+                    scheduler.RequestStop();
+                    restartNow = true;
+                }
+
                 await scheduler.Completion.ConfigureAwait(false);
             }
             catch (Exception ex)
@@ -188,6 +201,7 @@ internal sealed class TaskRunner
             }
             finally
             {
+                enteredNetns = (graph?.Source as LiveCaptureSource)?.EnteredNetns?.Inode;
                 bool threadsEnded = true;
                 if (scheduler is not null)
                 {
@@ -216,6 +230,11 @@ internal sealed class TaskRunner
                 break;
             }
 
+            if (restartNow && failure is null)
+            {
+                continue;
+            }
+
             failure ??= "stopped unexpectedly";
             if (failure.StartsWith(Config.Name + "/", StringComparison.Ordinal))
             {
@@ -226,7 +245,7 @@ internal sealed class TaskRunner
             _logger.LogError("{Task}: {Reason}; retrying in {Seconds} s", Config.Name, failure, (int)RetryInterval.TotalSeconds);
             try
             {
-                await Task.Delay(RetryInterval, stop).ConfigureAwait(false);
+                await WaitBeforeRetryAsync(enteredNetns, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -293,7 +312,7 @@ internal sealed class TaskRunner
 
     private static string DescribeSource(CaptureConfig c) => c switch
     {
-        LibpcapCaptureConfig l when l.Netns is not null => $"interface {l.Interface} in {l.Netns}",
+        LibpcapCaptureConfig { NetnsReference: { } ns } l => $"interface {l.Interface} in netns {ns}",
         LibpcapCaptureConfig l => $"interface {l.Interface}",
         PcapFileCaptureConfig f => $"file {f.FileName}",
         _ => c.GetType().Name,
