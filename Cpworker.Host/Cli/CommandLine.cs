@@ -61,7 +61,9 @@ internal static class CommandLine
         Option<bool> runExitAtEof = ExitAtEofOption();
         run.Options.Add(runConfig);
         run.Options.Add(runExitAtEof);
-        run.SetAction(parse => RunDaemon(parse.GetValue(runConfig)!, parse.GetValue(runExitAtEof)));
+        var watchConfig = new Option<bool>("--watch-config") { Description = "Reload when the config file changes on disk (a ConfigMap update), as SIGHUP does." };
+        run.Options.Add(watchConfig);
+        run.SetAction(parse => RunDaemon(parse.GetValue(runConfig)!, parse.GetValue(runExitAtEof), parse.GetValue(watchConfig)));
         root.Subcommands.Add(run);
 
         var validate = new Command("validate", "Check a configuration and exit: 0 valid, 2 invalid.");
@@ -83,7 +85,7 @@ internal static class CommandLine
     private static Option<bool> ExitAtEofOption() =>
         new("--exit-at-eof") { Description = "Exit cleanly once every pcap_file task has replayed its file." };
 
-    private static int RunDaemon(string config, bool exitAtEof)
+    private static int RunDaemon(string config, bool exitAtEof, bool watchConfig = false)
     {
         if (!File.Exists(config))
         {
@@ -93,7 +95,8 @@ internal static class CommandLine
 
         try
         {
-            return new DaemonHost(config, exitAtEof).RunAsync().GetAwaiter().GetResult();
+            var daemon = new DaemonHost(config, exitAtEof) { WatchConfigInterval = watchConfig ? TimeSpan.FromSeconds(1) : null };
+            return daemon.RunAsync().GetAwaiter().GetResult();
         }
         catch (Exception ex)
         {
