@@ -30,6 +30,9 @@ internal sealed partial class DaemonChild : IDisposable
         }
     }
 
+    /// <summary>The daemon's process id (the child itself, also when started through dotnet).</summary>
+    public int Pid => _process.Id;
+
     /// <summary>Starts <c>cpworker run -c CONFIG</c>.</summary>
     public static DaemonChild Start(string daemon, string config)
     {
@@ -68,7 +71,7 @@ internal sealed partial class DaemonChild : IDisposable
     /// <summary>SIGTERM, then waits for the exit; the exit code, or null when it did not exit in time.</summary>
     public int? Stop(TimeSpan timeout)
     {
-        Kill(_process.Id, 15);
+        _ = Kill(_process.Id, 15); // a failed kill shows as the wait timing out below
         if (!_process.WaitForExit(timeout))
         {
             return null;

@@ -16,6 +16,7 @@ namespace Cpworker.Benchmarks.Compare;
 internal static partial class LiveCompare
 {
     /// <summary>Fractions of the top speed tried when the top speed loses packets.</summary>
+    private static readonly JsonSerializerOptions s_reportJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private static readonly double[] s_steps = [0.9, 0.75, 0.6, 0.5, 0.35, 0.25];
 
     /// <summary>Runs the live comparison.</summary>
@@ -64,7 +65,7 @@ internal static partial class LiveCompare
         File.WriteAllText(Path.Combine(options.OutputDirectory, "live.md"), table);
         File.WriteAllText(
             Path.Combine(options.OutputDirectory, "live.json"),
-            JsonSerializer.Serialize(trials, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            JsonSerializer.Serialize(trials, s_reportJson));
         log.WriteLine();
         log.WriteLine(table);
         log.WriteLine($"load {CompareCommand.LoadAverage()}; report in {options.OutputDirectory} (live.md, live.json)");

@@ -109,5 +109,9 @@ internal sealed class GatedMemorySource : PacketSource
     }
 
     /// <inheritdoc/>
-    public override void Dispose() => _released.Dispose();
+    public override void Dispose()
+    {
+        _released.Dispose();
+        base.Dispose();
+    }
 }

@@ -52,5 +52,9 @@ internal sealed class ExternalPacketSource : PacketSource
     }
 
     /// <inheritdoc/>
-    public override void Dispose() => _source.Dispose();
+    public override void Dispose()
+    {
+        _source.Dispose();
+        base.Dispose();
+    }
 }

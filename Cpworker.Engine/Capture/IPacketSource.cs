@@ -2,7 +2,7 @@ namespace Cpworker.Engine.Capture;
 
 /// <summary>
 /// A source of packets written by an embedding application (a generator, a ring of its own, a
-/// file format cpworker does not read). Plug it into a task with <see cref="Configuration.CustomCaptureConfig"/>.
+/// file format cpworker does not read). Plug it into a task with <see cref="CustomCaptureConfig"/>.
 /// </summary>
 /// <remarks>
 /// Every member is called on the task's own capture thread, one call at a time. A new instance is

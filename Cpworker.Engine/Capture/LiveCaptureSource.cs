@@ -182,6 +182,7 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
         _device = null;
         _pcap = 0;
         _fd = -1;
+        base.Dispose();
     }
 
     private LibPcapLiveDevice FindDevice()
@@ -242,7 +243,9 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
         string? error = OfflineBpfFilter.CompileOn(_pcap, filter ?? "", &program);
         if (error is not null)
         {
-            throw new CaptureException($"cannot compile the filter for {Where} ({filter}): {error}");
+            // The configured expression itself is broken (not an address looked up now): no retry can fix it.
+            bool permanent = _config.Bpf is not null && BpfCompiler.Check(_config.Bpf, _config.Snaplen) is not null;
+            throw new CaptureException($"cannot compile the filter for {Where} ({filter}): {error}", permanent);
         }
 
         int rc = LibPcap.SetFilter(_pcap, &program);

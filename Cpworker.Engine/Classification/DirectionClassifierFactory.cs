@@ -48,7 +48,7 @@ internal static class DirectionClassifierFactory
         // The config loader checks the syntax first; this only fires for a config built in code.
         if (!DirectionPatternParser.TryParse(pattern, out DirectionPatternNode? tree, out string? error))
         {
-            throw new CaptureException($"req_pattern.custom.pattern: {error}");
+            throw new CaptureException($"req_pattern.custom.pattern: {error}", permanent: true);
         }
 
         return new CustomDirectionClassifier(DirectionProgramCompiler.Compile(tree, resolve));

@@ -20,6 +20,14 @@ public sealed class ConfigDiagnostics
     /// <summary>Reports an error at <paramref name="path"/>.</summary>
     public void Error(string path, string message) => _items.Add(new ConfigDiagnostic(ConfigSeverity.Error, path, message));
 
+    /// <summary>Orders the problems by <paramref name="position"/> of their path, keeping the order of those at the same position.</summary>
+    internal void SortStable(Func<string, int> position)
+    {
+        ConfigDiagnostic[] sorted = _items.Select((d, i) => (d, i)).OrderBy(x => position(x.d.Path)).ThenBy(x => x.i).Select(x => x.d).ToArray();
+        _items.Clear();
+        _items.AddRange(sorted);
+    }
+
     /// <summary>Reports a warning at <paramref name="path"/>.</summary>
     public void Warning(string path, string message) => _items.Add(new ConfigDiagnostic(ConfigSeverity.Warning, path, message));
 }

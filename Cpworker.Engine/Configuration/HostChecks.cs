@@ -1,17 +1,17 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Cpworker.Engine.Capture;
 
 namespace Cpworker.Engine.Configuration;
 
 /// <summary>
 /// Checks of configured values against this host (<c>cpworker validate --host</c> and start), shared
-/// by <see cref="ConfigHostChecker"/> and the output types' <c>CheckHost</c>. Each reports a problem
+/// by the configuration's host check (<c>ConfigHostChecker</c>) and the output types' <c>CheckHost</c>. Each reports a problem
 /// at the given JSON path and never throws for a missing or unusable resource.
 /// </summary>
 /// <remarks>These run on the calling thread, in its network namespace: interface and name lookups see that namespace.</remarks>
-internal static partial class HostChecks
+public static partial class HostChecks
 {
     private const int WriteOk = 2;
     private const int ExecuteOk = 1;
@@ -41,30 +41,10 @@ internal static partial class HostChecks
     /// <summary>Reports an error when no interface called <paramref name="name"/> exists in this namespace.</summary>
     public static void InterfaceExists(string name, string path, ConfigDiagnostics diagnostics)
     {
-        if (InterfaceResolver.Find(name) is null)
+        // getifaddrs() runs in the calling thread's namespace, like the capture's own lookup.
+        if (!NetworkInterface.GetAllNetworkInterfaces().Any(nic => nic.Name == name))
         {
             diagnostics.Error(path, $"there is no network interface \"{name}\" on this host");
-        }
-    }
-
-    /// <summary>Reports an error when <paramref name="file"/> does not exist, is a directory or cannot be opened for reading.</summary>
-    public static void FileReadable(string file, string path, ConfigDiagnostics diagnostics)
-    {
-        if (Directory.Exists(file))
-        {
-            diagnostics.Error(path, $"{file} is a directory, not a file");
-            return;
-        }
-
-        try
-        {
-            using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Error(path, ex is FileNotFoundException or DirectoryNotFoundException
-                ? $"file {file} does not exist"
-                : $"cannot read {file}: {ex.Message}");
         }
     }
 

@@ -1,4 +1,5 @@
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Logging;
 using Cpworker.Engine.Packets;
 using Cpworker.Engine.Runtime;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,7 @@ internal sealed class OutputStage
     {
         Context = context;
         Parts = parts;
+        parts.Transport.SettleInto(context.Counters.Sender);
         _encoder = parts.Encoder;
         _counters = context.Counters.Packet;
         _slice = context.Config.Slice;

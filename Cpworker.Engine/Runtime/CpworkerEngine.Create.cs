@@ -1,4 +1,5 @@
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 
 namespace Cpworker.Engine.Runtime;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Engine.Outputs;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,8 @@
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Engine.Outputs;
+using Cpworker.Engine.Scheduling;
 using Cpworker.Engine.Threading;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -69,7 +71,10 @@ public sealed partial class CpworkerEngine : IAsyncDisposable
     /// <summary>The configuration the engine runs (after a reload: the new one, with the unchanged tasks as they were).</summary>
     public CpworkerConfig Config { get; private set; }
 
-    /// <summary>Completes when every <c>pcap_file</c> task has replayed its file (never, when there is none).</summary>
+    /// <summary>
+    /// Completes when every <c>pcap_file</c> task has replayed its file or failed permanently
+    /// (never, when there is none); <see cref="GetStatus"/> then tells which failed.
+    /// </summary>
     public Task ReplaysFinished => _replaysFinished.Task;
 
     /// <summary>Completes when every task has started or failed once (systemd readiness).</summary>
@@ -173,6 +178,7 @@ public sealed partial class CpworkerEngine : IAsyncDisposable
         long pipelineBytes = PipelineBytes(config);
         var runner = new TaskRunner(task, _factory, config.ExecutionModel, pipelineBytes, _affinity, _loopGuard, _logger, _retryInterval);
         runner.EndOfInput += _ => CheckReplays();
+        runner.GaveUp += _ => CheckReplays();
         runner.StateChanged += _ => CheckReady();
         return runner;
     }
@@ -191,7 +197,7 @@ public sealed partial class CpworkerEngine : IAsyncDisposable
                 if (r.IsReplay)
                 {
                     replays++;
-                    finished &= r.ReplayEnded;
+                    finished &= r.ReplayEnded || r.FailedPermanently;
                 }
             }
 

@@ -1,5 +1,6 @@
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Outputs;
+using Cpworker.Engine.Scheduling;
 
 namespace Cpworker.Engine.Runtime;
 

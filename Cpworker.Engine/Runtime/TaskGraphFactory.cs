@@ -1,6 +1,7 @@
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Classification;
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Scheduling;
 using Microsoft.Extensions.Logging;

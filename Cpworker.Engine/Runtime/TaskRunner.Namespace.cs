@@ -8,8 +8,9 @@ namespace Cpworker.Engine.Runtime;
 
 /// <summary>
 /// Following a task's <c>netns</c> (docs/deploy.md, "Pod-aware capture"): while the capture runs,
-/// its namespace is checked every second; while it waits to retry, a namespace that appears (or
-/// changes) ends the wait at once. A pod restart is so followed within one retry period.
+/// its namespace is checked every second; while it waits to retry (however long the back-off), a
+/// namespace that appears (or changes) ends the wait within a second. A pod restart is so
+/// followed within one retry period.
 /// </summary>
 internal sealed partial class TaskRunner
 {
@@ -57,22 +58,22 @@ internal sealed partial class TaskRunner
     }
 
     /// <summary>
-    /// Waits <see cref="RetryInterval"/>; for a task with a <c>netns</c>, ends early when the
+    /// Waits <paramref name="delay"/> (the retry back-off); for a task with a <c>netns</c>, ends early when the
     /// namespace it names is another one than the failed attempt entered (<paramref name="entered"/>;
     /// null when it found none): appeared, re-created, the pod's new process started. The task so
     /// follows without waiting out the period, and a task failing inside an unchanged namespace
     /// still retries only every period.
     /// </summary>
-    private async Task WaitBeforeRetryAsync(ulong? entered, CancellationToken stop)
+    private async Task WaitBeforeRetryAsync(TimeSpan delay, ulong? entered, CancellationToken stop)
     {
         NetnsReference? reference = Netns;
         if (reference is null)
         {
-            await Task.Delay(RetryInterval, stop).ConfigureAwait(false);
+            await Task.Delay(delay, stop).ConfigureAwait(false);
             return;
         }
 
-        DateTime end = DateTime.UtcNow + RetryInterval;
+        DateTime end = DateTime.UtcNow + delay;
         while (DateTime.UtcNow < end)
         {
             TimeSpan left = end - DateTime.UtcNow;

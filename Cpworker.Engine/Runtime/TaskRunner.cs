@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Scheduling;
 using Cpworker.Engine.Threading;
@@ -9,14 +11,23 @@ namespace Cpworker.Engine.Runtime;
 
 /// <summary>
 /// Keeps one task running: builds its graph, starts its scheduler, and when the task cannot start
-/// or fails (interface removed, netns gone) logs it, marks it failed and retries every 5 s while
-/// the other tasks run on (behaviour §8).
+/// or fails (interface removed, netns gone) logs it, marks it failed and retries while the other
+/// tasks run on (behaviour §8). Retries back off from 5 s to 60 s and the failure is logged again
+/// only when it changes or once a minute; a permanent failure
+/// (<see cref="CaptureException.IsPermanent"/>) is logged once and not retried
+/// (docs/operations.md, "Task failures").
 /// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "_stop is only cancelled, never given a timer or linked: it holds no resource, and the tokens the task's threads hold must stay valid after the runner ends.")]
 internal sealed partial class TaskRunner
 {
     /// <summary>Pause between a failure and the next attempt (behaviour §8).</summary>
     public static readonly TimeSpan DefaultRetryInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest pause, as a multiple of the first one (5 s → 60 s).</summary>
+    private const int MaxBackoffFactor = 12;
+
+    /// <summary>A failure that repeats with the same message is logged again after this long.</summary>
+    private static readonly TimeSpan RepeatLogInterval = TimeSpan.FromMinutes(1);
 
     private readonly TaskGraphFactory _factory;
     private readonly ExecutionModel _model;
@@ -29,6 +40,14 @@ internal sealed partial class TaskRunner
     private TaskState _state = TaskState.Starting;
     private string? _error;
     private long _pipelineBufferBytes;
+
+    /// <summary>Failures since the task last ran (drives the back-off); touched by the run loop only.</summary>
+    private int _consecutiveFailures;
+
+    /// <summary>The failure last logged at error level, when, and how many were not logged since; run loop only.</summary>
+    private string? _loggedFailure;
+    private long _loggedAtMs;
+    private int _unloggedFailures;
 
     /// <summary>Creates the runner; nothing starts until <see cref="Start"/>.</summary>
     public TaskRunner(TaskConfig config, TaskGraphFactory factory, ExecutionModel model, long pipelineBufferBytes, ThreadAffinity affinity, string? loopGuard, ILogger logger, TimeSpan retryInterval)
@@ -70,6 +89,12 @@ internal sealed partial class TaskRunner
 
     /// <summary>True once a replay task has delivered its whole file.</summary>
     public bool ReplayEnded { get; private set; }
+
+    /// <summary>True once the task failed permanently: it is not retried (it counts as ended for <c>--exit-at-eof</c>).</summary>
+    public bool FailedPermanently { get; private set; }
+
+    /// <summary>Raised once, when the task fails permanently and gives up.</summary>
+    public event Action<TaskRunner>? GaveUp;
 
     /// <summary>True for tasks that replay a file and end (what <c>--exit-at-eof</c> waits for).</summary>
     public bool IsReplay => Config.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true };
@@ -146,6 +171,7 @@ internal sealed partial class TaskRunner
             string? failure = null;
             bool restartNow = false;
             ulong? enteredNetns = null;
+            bool permanent = false;
             try
             {
                 string? guard;
@@ -177,6 +203,8 @@ internal sealed partial class TaskRunner
                 scheduler.Start();
                 await scheduler.Started.ConfigureAwait(false);
                 SetState(TaskState.Running, null);
+                _consecutiveFailures = 0;
+                _loggedFailure = null;
                 _logger.LogInformation("{Task}: running ({Source}, {Outputs} output(s), {Model})", Config.Name, DescribeSource(Config.Capturer), Config.Outputs.Count, _model.ToString().ToLowerInvariant());
                 foreach (OutputConfig o in Config.Outputs)
                 {
@@ -198,6 +226,7 @@ internal sealed partial class TaskRunner
             catch (Exception ex)
             {
                 failure = ex is CaptureException or OutputStartException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+                permanent = ex is CaptureException { IsPermanent: true };
             }
             finally
             {
@@ -242,16 +271,53 @@ internal sealed partial class TaskRunner
             }
 
             SetState(TaskState.Failed, failure);
-            _logger.LogError("{Task}: {Reason}; retrying in {Seconds} s", Config.Name, failure, (int)RetryInterval.TotalSeconds);
+            if (permanent)
+            {
+                _logger.LogError("{Task}: {Reason}; not retrying: this cannot work until the configuration changes", Config.Name, failure);
+                FailedPermanently = true;
+                GaveUp?.Invoke(this);
+                break;
+            }
+
+            TimeSpan delay = NextDelay();
+            LogFailure(failure, delay);
             try
             {
-                await WaitBeforeRetryAsync(enteredNetns, stop).ConfigureAwait(false);
+                await WaitBeforeRetryAsync(delay, enteredNetns, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
         }
+    }
+
+    /// <summary>The pause before the next attempt: the retry interval, doubled after each failure in a row, at most 12 times it.</summary>
+    private TimeSpan NextDelay()
+    {
+        int doublings = Math.Min(_consecutiveFailures, 4);
+        _consecutiveFailures++;
+        long ticks = Math.Min(RetryInterval.Ticks << doublings, RetryInterval.Ticks * MaxBackoffFactor);
+        return TimeSpan.FromTicks(ticks);
+    }
+
+    /// <summary>Logs a failure when it differs from the last one logged or a minute has passed; else at debug level.</summary>
+    private void LogFailure(string failure, TimeSpan delay)
+    {
+        long now = Environment.TickCount64;
+        string retry = delay >= TimeSpan.FromSeconds(1) ? $"{(int)delay.TotalSeconds} s" : $"{(int)delay.TotalMilliseconds} ms";
+        if (string.Equals(failure, _loggedFailure, StringComparison.Ordinal) && now - _loggedAtMs < (long)RepeatLogInterval.TotalMilliseconds)
+        {
+            _unloggedFailures++;
+            _logger.LogDebug("{Task}: {Reason}; retrying in {Retry}", Config.Name, failure, retry);
+            return;
+        }
+
+        string repeated = _unloggedFailures > 0 ? $" (failed {_unloggedFailures + 1} times since the last report)" : "";
+        _logger.LogError("{Task}: {Reason}; retrying in {Retry}{Repeated}", Config.Name, failure, retry, repeated);
+        _loggedFailure = failure;
+        _loggedAtMs = now;
+        _unloggedFailures = 0;
     }
 
     /// <summary>Changes the pipeline budget for the task's next start (reload applies it at once to new tasks).</summary>
@@ -300,7 +366,9 @@ internal sealed partial class TaskRunner
             }
 
             _state = state;
-            _error = error;
+
+            // A task starting again after a failure keeps showing why it failed until it runs.
+            _error = state == TaskState.Starting ? _error : error;
             if (state is TaskState.Running or TaskState.Failed)
             {
                 Settled = true;

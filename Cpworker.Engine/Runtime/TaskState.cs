@@ -9,7 +9,7 @@ public enum TaskState
     /// <summary>Capturing and forwarding.</summary>
     Running,
 
-    /// <summary>Could not start or failed while running; retried every 5 s.</summary>
+    /// <summary>Could not start or failed while running; retried with back-off (5 s → 60 s) unless the failure is permanent.</summary>
     Failed,
 
     /// <summary>Stopped (engine stop, or removed at reload).</summary>

@@ -1,5 +1,6 @@
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Outputs;
+using Cpworker.Engine.Scheduling;
 
 namespace Cpworker.Engine.Runtime;
 
@@ -7,7 +8,7 @@ namespace Cpworker.Engine.Runtime;
 /// <param name="Name">The task's name.</param>
 /// <param name="Fingerprint">Its fingerprint, if configured.</param>
 /// <param name="State">Its state.</param>
-/// <param name="Error">Why it failed, when <paramref name="State"/> is <see cref="TaskState.Failed"/>.</param>
+/// <param name="Error">Why it failed, when <paramref name="State"/> is <see cref="TaskState.Failed"/>, or is <see cref="TaskState.Starting"/> again after a failure.</param>
 /// <param name="Capture">Capture counters since the engine started the task.</param>
 /// <param name="Outputs">Per-output counters, in configuration order.</param>
 public sealed record TaskStatus(

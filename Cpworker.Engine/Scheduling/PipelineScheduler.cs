@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Packets;
@@ -13,6 +14,7 @@ namespace Cpworker.Engine.Scheduling;
 /// thread. At most <c>pipeline.buffer_size_mb</c> of packet data is in flight per task; when the
 /// pool is empty the capture thread waits and the kernel's capture buffer absorbs the burst.
 /// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "_batchArrived lives as long as the run: the last thread to leave disposes it with the pool (see the end of the run), not a caller.")]
 internal sealed class PipelineScheduler : PacketScheduler
 {
     /// <summary>

@@ -23,7 +23,7 @@ internal sealed class RtcScheduler : PacketScheduler
     private PacketBatchPool? Pool { get; set; }
 
     /// <inheritdoc/>
-    public override Runtime.PipelineBufferUsage BufferUsage => default;
+    public override PipelineBufferUsage BufferUsage => default;
 
     /// <summary>How long a stop waits for an isolated output to drain before dropping its queue.</summary>
     private static readonly TimeSpan IsolatedDrainTimeout = TimeSpan.FromSeconds(1);

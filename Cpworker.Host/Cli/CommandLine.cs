@@ -76,6 +76,7 @@ internal static class CommandLine
         validate.SetAction(parse => ValidateCommand.Run(parse.GetValue(validateConfig)!, parse.GetValue(host), parse.GetValue(strict), stdout, stderr));
         root.Subcommands.Add(validate);
         root.Subcommands.Add(CtlCommand.Build(stdout, stderr));
+        root.Subcommands.Add(Recv.RecvCommand.Build(stdout, stderr));
         return root;
     }
 

@@ -1,4 +1,5 @@
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Engine.Outputs;
 using Cpworker.Host.Daemon;
 using Cpworker.Outputs;
@@ -23,8 +24,20 @@ internal static class ValidateCommand
 
         foreach (ConfigDiagnostic d in problems)
         {
-            string severity = d.Severity == ConfigSeverity.Error || strict ? "error" : "warning";
-            stderr.WriteLine($"{path}: {severity}: {d}");
+            if (d.Severity == ConfigSeverity.Error)
+            {
+                stderr.WriteLine($"{path}: error: {d}");
+            }
+            else if (strict)
+            {
+                // "…, ignored" is what happens without --strict; under it the warning fails the check.
+                string text = d.ToString().Replace("unknown key, ignored", "unknown key", StringComparison.Ordinal);
+                stderr.WriteLine($"{path}: error: {text} (a warning, an error under --strict)");
+            }
+            else
+            {
+                stderr.WriteLine($"{path}: warning: {d}");
+            }
         }
 
         int errors = problems.Count(d => d.Severity == ConfigSeverity.Error || strict);

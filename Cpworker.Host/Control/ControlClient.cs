@@ -65,7 +65,7 @@ internal sealed class ControlClient : IDisposable
         try
         {
             JsonObject reply = await client.RequestAsync(new JsonObject { ["version"] = ControlConnection.ProtocolVersion }, cancellationToken).ConfigureAwait(false);
-            client.ThrowIfError(reply, "handshake");
+            ThrowIfError(reply, "handshake");
             return client;
         }
         catch
@@ -103,7 +103,7 @@ internal sealed class ControlClient : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _stream.Dispose();
 
-    private void ThrowIfError(JsonObject reply, string what)
+    private static void ThrowIfError(JsonObject reply, string what)
     {
         if ((string?)reply["status"] != "OK")
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
+using Cpworker.Engine.Scheduling;
 using Cpworker.Host.Interop;
 using Cpworker.Host.Logging;
 using Microsoft.Extensions.Logging;
@@ -54,6 +55,41 @@ internal sealed class ControlCommands
             "reload_config" => (ControlJson.Ok(), _target.RequestReload),
             "shutdown" => (ControlJson.Ok(), _target.RequestShutdown),
             _ => (ControlJson.Error("unknown command"), null),
+        };
+    }
+
+    /// <summary>
+    /// For a request answered only once something finishes (<c>reload_config</c> with
+    /// <c>"wait": true</c>): the work that produces the reply. Null for every other request.
+    /// </summary>
+    public Func<Task<JsonObject>>? Deferred(JsonElement request)
+    {
+        if (_target.ReloadAndWait is not { } reload
+            || request.ValueKind != JsonValueKind.Object
+            || !request.TryGetProperty("command", out JsonElement command) || command.ValueKind != JsonValueKind.String || command.GetString() != "reload_config"
+            || !request.TryGetProperty("wait", out JsonElement wait) || wait.ValueKind != JsonValueKind.True)
+        {
+            return null;
+        }
+
+        return async () =>
+        {
+            _logger.LogDebug("control: reload_config (waiting for the outcome)");
+            ReloadOutcome outcome = await reload().ConfigureAwait(false);
+            var result = new JsonObject
+            {
+                ["applied"] = outcome.Applied,
+                ["summary"] = outcome.Summary,
+                ["errors"] = new JsonArray(outcome.Errors.Select(e => (JsonNode?)JsonValue.Create(e)).ToArray()),
+            };
+            if (outcome.Applied)
+            {
+                return ControlJson.Ok(new JsonObject { ["reload"] = result });
+            }
+
+            JsonObject error = ControlJson.Error(outcome.Summary);
+            error["reload"] = result;
+            return error;
         };
     }
 

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Cpworker.Engine.Logging;
 using Cpworker.Engine.Runtime;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Cpworker.Host.Interop;
 using Microsoft.Extensions.Logging;
 
@@ -24,8 +23,8 @@ internal sealed class ConfigFileWatcher : IAsyncDisposable
     /// <summary>Where the name led, its length and time at the last check; null when it could not be read.</summary>
     private (string Target, long Length, DateTime Written)? _stamp;
 
-    /// <summary>SHA-256 of the content last seen.</summary>
-    private byte[]? _hash;
+    /// <summary>The content last seen (a config is small; no hash: SHA-256 would need OpenSSL in the image).</summary>
+    private byte[]? _content;
 
     /// <summary>Starts watching <paramref name="path"/>; <paramref name="reload"/> is called (on a pool thread) after each change.</summary>
     public ConfigFileWatcher(string path, TimeSpan interval, Action reload, ILogger logger)
@@ -35,7 +34,7 @@ internal sealed class ConfigFileWatcher : IAsyncDisposable
         _reload = reload;
         _logger = logger;
         _stamp = Stamp();
-        _hash = Hash();
+        _content = Read();
         _loop = Task.Run(LoopAsync);
     }
 
@@ -85,13 +84,13 @@ internal sealed class ConfigFileWatcher : IAsyncDisposable
 
         string before = _stamp?.Target ?? "(unreadable)";
         _stamp = stamp;
-        byte[]? hash = Hash();
-        if (hash is null || (_hash is not null && hash.AsSpan().SequenceEqual(_hash)))
+        byte[]? content = Read();
+        if (content is null || (_content is not null && content.AsSpan().SequenceEqual(_content)))
         {
             return; // touched, or swapped to identical bytes
         }
 
-        _hash = hash;
+        _content = content;
         string how = before == stamp.Value.Target ? "rewritten" : $"now {stamp.Value.Target}, was {before}";
         _logger.LogInformation("{Config} changed on disk ({How}); reloading", _path, how);
         _reload();
@@ -115,11 +114,11 @@ internal sealed class ConfigFileWatcher : IAsyncDisposable
         }
     }
 
-    private byte[]? Hash()
+    private byte[]? Read()
     {
         try
         {
-            return SHA256.HashData(File.ReadAllBytes(_path));
+            return File.ReadAllBytes(_path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

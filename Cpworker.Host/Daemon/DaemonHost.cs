@@ -1,9 +1,13 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Cpworker.Host.Control;
 using Cpworker.Host.Logging;
+using Cpworker.Host.Metrics;
 using Cpworker.Outputs;
 using Microsoft.Extensions.Logging;
 using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
@@ -15,6 +19,7 @@ namespace Cpworker.Host.Daemon;
 /// systemd, serve reloads (SIGHUP, <c>reload_config</c>), wait for a stop (signal, <c>shutdown</c>,
 /// or the end of every replay with <c>--exit-at-eof</c>), stop within 3 s with everything flushed.
 /// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "One DaemonHost per process run: _loggers does not own its writer (Dispose is empty) and _reloadGate never creates a wait handle; nothing is left to release.")]
 internal sealed partial class DaemonHost
 {
     /// <summary>Total time a stop may take before the process gives up waiting.</summary>
@@ -106,6 +111,7 @@ internal sealed partial class DaemonHost
                 ConfigPath = _configPath,
                 LogLevel = _loggers.Level,
                 RequestReload = RequestReload,
+                ReloadAndWait = ReloadWithOutcomeAsync,
                 RequestShutdown = () => RequestStop(),
                 StartedAt = started,
                 StartedTicks = startedTicks,
@@ -124,6 +130,7 @@ internal sealed partial class DaemonHost
         try
         {
             using var metrics = new CpworkerMetrics(engine, VersionInfo.Version);
+            using PrometheusEndpoint? prometheus = config.PrometheusListen is string listen ? PrometheusEndpoint.TryStart(listen, _logger) : null;
             Engine = engine;
             _logger.LogInformation(
                 "cpworker {Version} starting (pid {Pid}): {Tasks} task(s), {Model} model, config {Config}",
@@ -143,7 +150,7 @@ internal sealed partial class DaemonHost
 
             if (_exitAtEof)
             {
-                if (config.Tasks.Any(t => t.Capturer is PcapFileCaptureConfig))
+                if (config.Tasks.Any(t => t.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true }))
                 {
                     waits.Add(engine.ReplaysFinished);
                 }
@@ -157,6 +164,9 @@ internal sealed partial class DaemonHost
             string why = reason == _stopRequested.Task ? _stopRequested.Task.Result
                 : reason == signals?.StopRequested ? signals.StopRequested.Result.ToString()
                 : "every replay has ended";
+
+            // A replay that failed for good ends the run too, but the run did not do its job (read before the stop clears the states).
+            List<string> failedReplays = reason == engine.ReplaysFinished ? FailedReplays(engine) : [];
             _logger.LogInformation("{Reason}: stopping", why);
             notifier.Stopping();
             var clock = Stopwatch.StartNew();
@@ -174,6 +184,12 @@ internal sealed partial class DaemonHost
             }
 
             _logger.LogInformation("stopped in {Ms} ms", clock.ElapsedMilliseconds);
+            if (failedReplays.Count > 0)
+            {
+                _logger.LogError("--exit-at-eof: {Count} replay task(s) failed ({Tasks}); exit code 1", failedReplays.Count, string.Join(", ", failedReplays));
+                return ExitCodes.Failure;
+            }
+
             return ExitCodes.Ok;
         }
         finally
@@ -183,6 +199,15 @@ internal sealed partial class DaemonHost
                 await control.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    private static List<string> FailedReplays(CpworkerEngine engine)
+    {
+        var replays = engine.Config.Tasks
+            .Where(t => t.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true })
+            .Select(t => t.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        return engine.GetStatus().Where(s => s.State == TaskState.Failed && replays.Contains(s.Name)).Select(s => s.Name).ToList();
     }
 
     private static string DescribeTasks(CpworkerEngine engine)
@@ -196,7 +221,7 @@ internal sealed partial class DaemonHost
     /// Reads the config and runs the host checks; logs every warning and error (prefixed
     /// <c>reload failed:</c> at reload); null when it cannot run.
     /// </summary>
-    private CpworkerConfig? LoadConfig(bool reload)
+    private CpworkerConfig? LoadConfig(bool reload, List<string>? errorsOut = null)
     {
         string errorPrefix = reload ? "reload failed: " : "config: ";
         ConfigLoadResult result = ConfigLoader.LoadFile(_configPath, Registry);
@@ -205,6 +230,11 @@ internal sealed partial class DaemonHost
         {
             bool error = d.Severity == ConfigSeverity.Error;
             errors += error ? 1 : 0;
+            if (error)
+            {
+                errorsOut?.Add(d.ToString());
+            }
+
             _logger.Log(error ? LogLevel.Error : LogLevel.Warning, "{Prefix}{Problem}", error ? errorPrefix : "config: ", d.ToString());
         }
 
@@ -224,6 +254,11 @@ internal sealed partial class DaemonHost
             bool processWide = !d.Path.StartsWith("tasks[", StringComparison.Ordinal);
             bool error = processWide && d.Severity == ConfigSeverity.Error;
             fatal += error ? 1 : 0;
+            if (error)
+            {
+                errorsOut?.Add(d.ToString());
+            }
+
             _logger.Log(error ? LogLevel.Error : LogLevel.Warning, "{Prefix}{Problem}", error ? errorPrefix : "host: ", d.ToString());
         }
 

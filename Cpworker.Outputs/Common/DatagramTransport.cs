@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Cpworker.Engine.Logging;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Microsoft.Extensions.Logging;
@@ -207,6 +208,7 @@ internal unsafe class DatagramTransport : OutputTransport
             _address = null;
         }
 
+        base.Dispose();
         GC.SuppressFinalize(this);
     }
 }

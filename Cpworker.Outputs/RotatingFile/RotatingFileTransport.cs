@@ -35,8 +35,15 @@ internal sealed class RotatingFileTransport : PcapFileTransport
     /// <summary>Start of the rotation period of the current (or last) file.</summary>
     private long _period;
 
-    /// <summary>Creates the transport; nothing under <c>file_root</c> is touched until the output first runs.</summary>
-    /// <exception cref="OutputStartException"><c>file_root</c> does not exist.</exception>
+    /// <summary>Mode of a <c>file_root</c> cpworker creates (0750, less the umask): captures are not for every user.</summary>
+    public const UnixFileMode FileRootMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+
+    /// <summary>
+    /// Creates the transport, and <c>file_root</c> (with its missing parents, mode
+    /// <see cref="FileRootMode"/>) when it does not exist (docs/files.md); nothing under it is
+    /// touched until the output first runs.
+    /// </summary>
+    /// <exception cref="OutputStartException"><c>file_root</c> does not exist and cannot be created.</exception>
     public RotatingFileTransport(RotatingFileSettings settings, OutputContext context, RotationSchedule schedule)
         : base(context, nanosecond: false)
     {
@@ -45,7 +52,16 @@ internal sealed class RotatingFileTransport : PcapFileTransport
         _retention = new RotatingFileRetention(_fileRoot, settings.MaxFiles);
         if (!Directory.Exists(_fileRoot))
         {
-            throw new OutputStartException($"{context.DisplayName}: file_root {_fileRoot} does not exist");
+            try
+            {
+                CreateDirectory(_fileRoot);
+                context.Logger.LogInformation("{Output}: created file_root {Root}", context.DisplayName, _fileRoot);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                string why = ex is UnauthorizedAccessException ? "permission denied" : ex.Message;
+                throw new OutputStartException($"{context.DisplayName}: file_root {_fileRoot} does not exist and cannot be created: {why}");
+            }
         }
     }
 
@@ -96,7 +112,7 @@ internal sealed class RotatingFileTransport : PcapFileTransport
     {
         DateTimeOffset local = TimeZoneInfo.ConvertTime(nameTime, Time.LocalTimeZone);
         string directory = RotatingFileNames.HourDirectory(_fileRoot, local);
-        Directory.CreateDirectory(directory); // also file_root itself, should it have been removed
+        CreateDirectory(directory); // also file_root itself, should it have been removed
         for (int n = 0; n <= MaxSuffix; n++)
         {
             string complete = Path.Combine(directory, RotatingFileNames.FileName(local, n));
@@ -173,6 +189,19 @@ internal sealed class RotatingFileTransport : PcapFileTransport
                     complete,
                     cut);
             }
+        }
+    }
+
+    /// <summary>Creates <paramref name="path"/> and its missing parents with <see cref="FileRootMode"/>.</summary>
+    private static void CreateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, FileRootMode);
         }
     }
 }

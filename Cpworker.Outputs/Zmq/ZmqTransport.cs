@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using Cpworker.Engine.Logging;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Microsoft.Extensions.Logging;
@@ -217,6 +218,7 @@ internal sealed class ZmqTransport : OutputTransport
         Close();
         _lastSent.Dispose();
         _sending.Dispose();
+        base.Dispose();
     }
 
     private PushSocket? EnsureSocket()

@@ -34,7 +34,7 @@ public class PcapFileSourceTests : PcapFileTestBase
     [TestCase(true)]
     public void ReadsBigEndianFiles(bool nano)
     {
-        var b = new PcapBuilder(snaplen: 1000, nanosecond: nano).Add(TestFrames.FrameA, T0).Add(TestFrames.FrameB[..50], T0 + 5, 96);
+        var b = new PcapBuilder(snaplen: 1000, nanosecond: nano).Add(TestFrames.FrameA, T0).Add(TestFrames.FrameB.AsSpan(..50), T0 + 5, 96);
 
         PcapFileSource source = OpenFile(ToBigEndian(b.ToArray()));
         List<Captured> packets = ReadToEnd(source, Batch());
@@ -83,7 +83,7 @@ public class PcapFileSourceTests : PcapFileTestBase
     public void SnaplenTruncatedRecordsKeepTheirLength()
     {
         byte[] big = NumberedUdp(1, 1400);
-        var b = new PcapBuilder(snaplen: 96).Add(big[..96], T0, big.Length).Add(TestFrames.FrameA, T0 + 1);
+        var b = new PcapBuilder(snaplen: 96).Add(big.AsSpan(..96), T0, big.Length).Add(TestFrames.FrameA, T0 + 1);
 
         List<Captured> packets = ReadToEnd(OpenFile(b.ToArray()), Batch());
 
@@ -238,5 +238,40 @@ public class PcapFileSourceTests : PcapFileTestBase
             Does.Contain("link type 105 is not supported"));
         Assert.That(Assert.Throws<CaptureException>(() => OpenFile(new PcapBuilder().ToArray(), bpf: "udp portt 1"))!.Message,
             Does.Contain("syntax error"));
+    }
+
+    [Test]
+    public void A_file_that_can_never_be_replayed_fails_permanently_and_a_missing_one_does_not()
+    {
+        Assert.That(Assert.Throws<CaptureException>(() => Open(Dir.File("missing.pcap")))!.IsPermanent, Is.False, "it may appear");
+        Assert.Multiple(() =>
+        {
+            foreach ((string what, byte[] bytes) in new[]
+            {
+                ("empty", Array.Empty<byte>()),
+                ("garbage", "hello, this is not a capture file"u8.ToArray()),
+                ("unknown link type", new PcapBuilder(105).ToArray()),
+                ("pcapng without interface", Convert.FromHexString("0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000")),
+            })
+            {
+                CaptureException? e = Assert.Throws<CaptureException>(() => OpenFile(bytes), what);
+                Assert.That(e!.IsPermanent, Is.True, $"{what}: {e.Message}");
+            }
+        });
+
+        string directory = Dir.File("dir.pcap");
+        Directory.CreateDirectory(directory);
+        CaptureException? d = Assert.Throws<CaptureException>(() => Open(directory));
+        Assert.That((d!.IsPermanent, d.Message), Is.EqualTo((true, $"{directory} is a directory, not a regular file: it cannot be replayed")));
+    }
+
+    [Test]
+    public void A_fifo_is_refused_at_once_instead_of_blocking_in_open()
+    {
+        string fifo = Dir.File("pipe.pcap");
+        Run.Checked("mkfifo", fifo);
+        var open = Task.Run(() => Assert.Throws<CaptureException>(() => Open(fifo)));
+        Assert.That(open.Wait(TimeSpan.FromSeconds(10)), Is.True, "opening a FIFO must not block");
+        Assert.That((open.Result!.IsPermanent, open.Result.Message), Is.EqualTo((true, $"{fifo} is a named pipe (FIFO), not a regular file: it cannot be replayed")));
     }
 }

@@ -1,4 +1,5 @@
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using static Cpworker.Tests.Configuration.ConfigTestSupport;
 
 namespace Cpworker.Tests.Configuration;
@@ -14,8 +15,8 @@ public sealed class DocumentRulesTests
     }
 
     [Test]
-    public void An_empty_document_is_a_syntax_error() =>
-        AssertSingleError(Load(""), "", "invalid JSON at line 1, column 1");
+    public void An_empty_document_is_reported_as_empty() =>
+        AssertSingleError(Load(""), "", "the configuration is empty");
 
     [Test]
     public void The_document_must_be_an_object() =>

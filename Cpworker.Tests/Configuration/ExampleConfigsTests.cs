@@ -1,4 +1,5 @@
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Outputs.File;
 using Microsoft.Extensions.Logging;
 using static Cpworker.Tests.Configuration.ConfigTestSupport;

@@ -58,5 +58,9 @@ internal sealed class FilterRecordingSource : PacketSource
     }
 
     /// <inheritdoc/>
-    public override void Dispose() => _inner.Dispose();
+    public override void Dispose()
+    {
+        _inner.Dispose();
+        base.Dispose();
+    }
 }

@@ -7,6 +7,8 @@ namespace Cpworker.Tests.Daemon;
 /// <summary>A temporary directory per test, config writing, and comparisons of pcap records.</summary>
 public abstract class DaemonTestBase
 {
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
     /// <summary>The test's scratch directory, removed afterwards.</summary>
     protected string Dir { get; private set; } = "";
 
@@ -29,7 +31,7 @@ public abstract class DaemonTestBase
     protected string WriteConfig(object config, string name = "cpworker.json")
     {
         string path = Path.Combine(Dir, name);
-        File.WriteAllText(path, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(path, JsonSerializer.Serialize(config, s_indented));
         return path;
     }
 

@@ -46,7 +46,7 @@ public class EmbeddingTests
         return f;
     }
 
-    private string Json(string capture, string outputs, string model = "rtc") => $$"""
+    private static string Json(string capture, string outputs, string model = "rtc") => $$"""
         {
           "execution_model": "{{model}}", "pipeline": { "buffer_size_mb": 4 },
           "tasks": [{

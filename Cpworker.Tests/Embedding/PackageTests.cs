@@ -67,7 +67,7 @@ public class PackageTests
         Assert.That(File.ReadAllText(Repository.PathOf("Cpworker.Engine", "PublicAPI.Shipped.txt")), Does.Contain("Cpworker.Engine.Runtime.CpworkerEngine.Start() -> void"));
 
         // A copy of the engine with one new public type: the analyzer must stop the build.
-        foreach (string file in new[] { "Directory.Build.props", "Directory.Packages.props", "version.props" })
+        foreach (string file in new[] { ".editorconfig", "Directory.Build.props", "Directory.Packages.props", "version.props" })
         {
             File.Copy(Repository.PathOf(file), Path.Combine(_dir, file));
         }

@@ -1,3 +1,4 @@
+using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;

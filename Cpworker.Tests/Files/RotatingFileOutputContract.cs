@@ -291,12 +291,32 @@ public abstract class RotatingFileOutputContract
     }
 
     [Test]
-    public void A_missing_file_root_fails_the_start_with_a_clear_message()
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void A_missing_file_root_is_created_with_mode_0750_and_written_to()
     {
-        string missing = Path.Combine(_root, "missing");
+        string missing = Path.Combine(_root, "new", "root");
+        var clock = ManualClock.AtLocal(new DateTime(2024, 5, 6, 9, 0, 0), Offset);
+        using (var h = new FileOutputHarness(Kind, new RotatingFileOutputType(), new RotatingFileSettings { FileRoot = missing, MaxFileIntervalSeconds = 60 }, clock))
+        {
+            h.Process(new TestPacket(TestFrames.FrameA, 1));
+            h.Close();
+        }
+
+        Assert.That(File.GetUnixFileMode(missing) & ~(UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), Is.EqualTo(UnixFileMode.None), "nothing for others");
+        Assert.That(File.GetUnixFileMode(missing).HasFlag(UnixFileMode.UserWrite | UnixFileMode.UserExecute), Is.True);
+        string file = Path.Combine(missing, "2024050609", "pktminerg_dump_20240506090000.pcap");
+        Assert.That(PcapTools.TcpdumpCount(file), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void A_file_root_that_cannot_be_created_fails_the_start_with_a_clear_message()
+    {
+        string blocker = Path.Combine(_root, "a-file");
+        File.WriteAllText(blocker, "");
+        string missing = Path.Combine(blocker, "root");
         var ex = Assert.Throws<OutputStartException>(() =>
             _ = new FileOutputHarness(Kind, new RotatingFileOutputType(), new RotatingFileSettings { FileRoot = missing }, new ManualClock(DateTimeOffset.UnixEpoch)));
-        Assert.That(ex!.Message, Does.Contain($"file_root {missing} does not exist"));
+        Assert.That(ex!.Message, Does.Contain($"file_root {missing} does not exist and cannot be created"));
     }
 
     private static IEnumerable<byte[]> Frames(string path) => PcapFileReader.Read(path).Records.Select(r => r.Data);

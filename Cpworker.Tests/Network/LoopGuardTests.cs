@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
+using Cpworker.Engine.Loading;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Packets;
 using Cpworker.Engine.Scheduling;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;

@@ -33,6 +33,9 @@ internal sealed class FakeSource : PacketSource
     /// <summary>Throw from <see cref="Open"/> with this message (a source that cannot start).</summary>
     public string? FailOpen { get; init; }
 
+    /// <summary>Make the <see cref="FailOpen"/> exception permanent (a task that can never work).</summary>
+    public bool FailOpenPermanently { get; init; }
+
     /// <summary>Throw from <see cref="Fill"/> once this many packets were delivered (a source that fails).</summary>
     public int FailAfter { get; init; } = -1;
 
@@ -53,7 +56,7 @@ internal sealed class FakeSource : PacketSource
     {
         if (FailOpen is not null)
         {
-            throw new CaptureException(FailOpen);
+            throw new CaptureException(FailOpen, FailOpenPermanently);
         }
     }
 
@@ -103,5 +106,9 @@ internal sealed class FakeSource : PacketSource
     }
 
     /// <inheritdoc/>
-    public override void Dispose() => Disposed = true;
+    public override void Dispose()
+    {
+        Disposed = true;
+        base.Dispose();
+    }
 }

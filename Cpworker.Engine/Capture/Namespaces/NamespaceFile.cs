@@ -16,7 +16,16 @@ internal static class NamespaceFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CaptureException($"cannot open {what}: {ex.Message}", ex);
+            // .NET's messages name a "part of the path"; say what it means for a namespace.
+            string why = ex switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => path.StartsWith("/proc/", StringComparison.Ordinal)
+                    ? "it does not exist (no process with that id, or it has exited)"
+                    : "it does not exist (create it with: ip netns add NAME)",
+                UnauthorizedAccessException => "permission denied (cpworker needs CAP_SYS_ADMIN to enter a namespace)",
+                _ => ex.Message,
+            };
+            throw new CaptureException($"cannot open {what}: {why}", ex);
         }
     }
 
