@@ -26,7 +26,7 @@ public class ImageTests
         Podman.RequireImage();
         Assert.That(Podman.Checked($"run --rm {Podman.RunOptions} {Artifacts.Image} --version").Trim(), Does.StartWith(Artifacts.Version));
         Assert.That(Podman.Checked($"run --rm {Podman.RunOptions} --entrypoint dpkg-query {Artifacts.Image} -W -f ${{Version}} cpworker"), Is.EqualTo(Artifacts.Version), "installed from the .deb");
-        string labels = Podman.Checked($"image inspect --format {{{{json .Labels}}}} {Artifacts.Image}");
+        string labels = Podman.Checked($"image inspect --format \"{{{{json .Labels}}}}\" {Artifacts.Image}");
         Assert.That(labels, Does.Contain($"\"org.opencontainers.image.version\":\"{Artifacts.Version}\"").And.Contain("\"org.opencontainers.image.licenses\":\"MIT\"").And.Contain("org.opencontainers.image.source"));
 
         var capture = new PcapBuilder();
