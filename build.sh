@@ -7,6 +7,7 @@
 #   ./build.sh publish  self-contained linux-x64 daemon (ReadyToRun) into artifacts/publish
 #   ./build.sh deb      artifacts/cpworker_<version>_amd64.deb (after publish)
 #   ./build.sh image    OCI image localhost/cpworker:<version> from Debian packages (after deb)
+#   ./build.sh fuzz TARGET SECONDS   fuzz a parser with AFL++ (config, direction, pcap, pcapng, frame, control, all)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -15,9 +16,11 @@ CONFIGURATION=${CONFIGURATION:-Release}
 # Debian packages the daemon and the tests use: libpcap for capture, tcpdump/tshark/tcpreplay as
 # real decoders and traffic sources, iproute2 for test namespaces, python3-zmq (libzmq) as a real
 # ZeroMQ receiver.
-APT_PACKAGES=(libpcap0.8 libpcap0.8-dev tcpdump tshark tcpreplay iproute2 procps python3-zmq libzmq5 ca-certificates e2fsprogs)
+APT_PACKAGES=(libpcap0.8 libpcap0.8-dev tcpdump tshark tcpreplay iproute2 procps python3-zmq libzmq5 ca-certificates e2fsprogs afl++)
 # A real Prometheus server scrapes the daemon's metrics endpoint in the metrics tests.
 APT_PACKAGES+=(prometheus)
+# bash and zsh run the generated completion scripts; man-db renders the man page in its test.
+APT_PACKAGES+=(bash zsh man-db groff-base)
 
 # Packaging and deployment (./build.sh deb|image and their tests): dpkg-deb and lintian for the
 # .deb, mmdebstrap and podman (with runc: crun fails on hybrid cgroups) for the image.
@@ -96,6 +99,8 @@ case "$cmd" in
     eng/packaging/deb.sh "$ROOT" "$(version)"
     eng/packaging/image.sh "$ROOT" "$(version)"
     dotnet test Cpworker.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" "$@"
+    # A short fuzz of every parser (docs/fuzzing.md): a crash fails the run.
+    eng/fuzz.sh all "${FUZZ_SMOKE_SECONDS:-6}" artifacts/fuzz-smoke
     ;;
   run)
     ensure_apt_packages
@@ -103,6 +108,11 @@ case "$cmd" in
     mkdir -p captures
     log "capturing on lo into $ROOT/captures/<yyyyMMddHH>/ (Ctrl-C stops and completes the files)"
     exec artifacts/bin/cpworker run -c configs/quickstart.json "$@"
+    ;;
+  fuzz)
+    ensure_apt_packages
+    ensure_dotnet
+    exec eng/fuzz.sh "$@"
     ;;
   pack)
     ensure_dotnet
@@ -129,7 +139,7 @@ case "$cmd" in
     dotnet clean Cpworker.sln >/dev/null 2>&1 || true
     ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     [ "$cmd" = help ] || exit 2
     ;;
 esac

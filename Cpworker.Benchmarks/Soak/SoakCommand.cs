@@ -91,6 +91,11 @@ internal static partial class SoakCommand
                 break;
             }
 
+            if (s.Captured < 0)
+            {
+                problems.Add($"{s.Minutes:F1} min: the control socket did not answer collect_stats_summary within 5 s (load {CompareCommand.LoadAverage()})");
+            }
+
             if (clock.Elapsed >= end)
             {
                 break;

@@ -74,13 +74,20 @@ internal sealed class SoakReport
         Line(sb, steady, "threads", s => s.Threads);
         Line(sb, steady, "open fds", s => s.Fds);
         sb.AppendLine();
+        var lastHalf = steady.Where(s => s.Minutes >= _options.Minutes / 2).ToList();
+        if (lastHalf.Count >= 2)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Second half only ({lastHalf.Count} samples): RSS {SlopePerHour(lastHalf, s => s.RssKb / 1024.0):+0.00;-0.00;0} MB/h, threads {SlopePerHour(lastHalf, s => s.Threads):+0.00;-0.00;0}/h, fds {SlopePerHour(lastHalf, s => s.Fds):+0.00;-0.00;0}/h.");
+            sb.AppendLine();
+        }
+
         if (last is not null)
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"At the end: captured {last.Captured}, forwarded {last.Forwarded} (both outputs), error drops {last.ErrorDrops}, kernel drops {last.KernelDrops}, received by the VXLAN receiver {last.Received}, complete files on disk {last.Files}.");
             sb.AppendLine();
         }
 
-        sb.AppendLine(_problems.Count == 0 ? "Problems: none (the daemon lived, answered every sample, no counter went backwards, stopped with exit 0)." : "Problems:");
+        sb.AppendLine(_problems.Count == 0 ? "Problems: none (the daemon lived, answered every sample within 5 s, no counter went backwards, stopped with exit 0)." : "Problems:");
         foreach (string p in _problems)
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"- {p}");

@@ -32,6 +32,8 @@ internal sealed class NullOutputType : OutputType
     {
         public override bool Encode(in Packet packet) => true;
 
+        internal override bool SettlesOnAccept => true;
+
         public override void Flush()
         {
         }

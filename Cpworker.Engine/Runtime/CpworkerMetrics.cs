@@ -35,6 +35,8 @@ public sealed class CpworkerMetrics : IDisposable
         _meter.CreateObservableCounter("cpworker.output.packets", () => PerOutcome(bytes: false), "{packet}", "Packets handed to an output, by outcome");
         _meter.CreateObservableCounter("cpworker.output.bytes", () => PerOutcome(bytes: true), "By", "Bytes (sliced caplen) handed to an output, by outcome");
         _meter.CreateObservableCounter("cpworker.output.heartbeats", () => PerOutput(c => c.HeartbeatPackets), "{packet}", "Heartbeat records sent");
+        _meter.CreateObservableCounter("cpworker.output.socket_datagrams", () => PerOutput(c => c.SocketDatagrams), "{datagram}", "GRE/VXLAN datagrams sent through the socket path");
+        _meter.CreateObservableCounter("cpworker.output.ring_datagrams", () => PerOutput(c => c.RingDatagrams), "{datagram}", "GRE/VXLAN datagrams sent through the AF_PACKET TX ring");
         _meter.CreateObservableGauge("cpworker.task.running", () => PerTask(s => s.State == TaskState.Running ? 1 : 0), "{task}", "1 while the task runs, 0 while it starts, failed or stopped");
         _meter.CreateObservableGauge("cpworker.pipeline.memory.used", () => PerTask(s => s.Buffer.MemUsed), "By", "Pipeline batch memory in use");
         _meter.CreateObservableGauge("cpworker.pipeline.memory.total", () => PerTask(s => s.Buffer.MemTotal), "By", "Pipeline batch memory owned");
@@ -47,9 +49,9 @@ public sealed class CpworkerMetrics : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();
 
-    private IEnumerable<Measurement<long>> PerTask(Func<TaskStatus, long> value)
+    private IEnumerable<Measurement<long>> PerTask(Func<TaskSnapshot, long> value)
     {
-        IReadOnlyList<TaskStatus> status = _engine.GetStatus();
+        IReadOnlyList<TaskSnapshot> status = _engine.GetStatus();
         var list = new Measurement<long>[status.Count];
         for (int i = 0; i < list.Length; i++)
         {
@@ -62,7 +64,7 @@ public sealed class CpworkerMetrics : IDisposable
     private IEnumerable<Measurement<long>> PerOutput(Func<OutputCounterSnapshot, long> value)
     {
         var list = new List<Measurement<long>>();
-        foreach (TaskStatus s in _engine.GetStatus())
+        foreach (TaskSnapshot s in _engine.GetStatus())
         {
             foreach (OutputStatus o in s.Outputs)
             {
@@ -76,7 +78,7 @@ public sealed class CpworkerMetrics : IDisposable
     private IEnumerable<Measurement<long>> PerOutcome(bool bytes)
     {
         var list = new List<Measurement<long>>();
-        foreach (TaskStatus s in _engine.GetStatus())
+        foreach (TaskSnapshot s in _engine.GetStatus())
         {
             foreach (OutputStatus o in s.Outputs)
             {
@@ -91,6 +93,6 @@ public sealed class CpworkerMetrics : IDisposable
         return list;
     }
 
-    private static Measurement<long> Outcome(TaskStatus s, OutputStatus o, string outcome, long value) =>
+    private static Measurement<long> Outcome(TaskSnapshot s, OutputStatus o, string outcome, long value) =>
         new(value, new("task", s.Name), new("output", o.Name), new("outcome", outcome));
 }

@@ -35,10 +35,12 @@ internal sealed class TaskGraphFactory
     {
         ILogger logger = _loggers.CreateLogger("cpworker");
         var stages = new List<OutputStage>();
-        PacketSource? source = null;
+        var sources = new List<PacketSource>();
         try
         {
-            int snaplen = task.Capturer is LibpcapCaptureConfig live ? live.Snaplen : LibpcapCaptureConfig.MaxSnaplen;
+            SourceType sourceType = SourceTypes.For(task.Capturer);
+            int snaplen = sourceType.Snaplen(task.Capturer);
+            bool replay = sourceType.IsReplay(task.Capturer);
             foreach (OutputConfig output in task.Outputs)
             {
                 if (!_registry.TryGet(output.Type, out OutputType? type))
@@ -54,7 +56,7 @@ internal sealed class TaskGraphFactory
                     Time = _time,
                     Counters = outputCounters[output.Index],
                     CaptureSnaplen = snaplen,
-                    IsReplay = task.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true },
+                    IsReplay = replay,
                 };
                 OutputParts parts;
                 try
@@ -69,15 +71,19 @@ internal sealed class TaskGraphFactory
                 stages.Add(new OutputStage(context, parts));
             }
 
-            source = task.Capturer is CustomCaptureConfig custom
-                ? custom.CreateSource()
-                : PacketSourceFactory.Create(task.Capturer, LoopGuardFilter.ForTask(task, loopGuard), logger, _time, task.Name);
-            string? captureInterface = (task.Capturer as LibpcapCaptureConfig)?.Interface;
+            sources.AddRange(sourceType.CreateAll(task.Capturer, new SourceContext
+            {
+                TaskName = task.Name,
+                LoopGuard = LoopGuardFilter.ForTask(task, loopGuard),
+                Logger = logger,
+                Time = _time,
+            }));
+            string? captureInterface = sourceType.CaptureInterface(task.Capturer);
             DirectionConfig? pattern = task.ReqPattern;
             string? bpf = task.Capturer.Bpf;
             return new TaskGraph(
                 task,
-                source,
+                [.. sources],
                 s => DirectionClassifierFactory.Create(pattern, captureInterface, s.ResolveInterface) is { } c ? new ClassifyStage(c) : null,
                 stages,
                 captureCounters,
@@ -87,7 +93,11 @@ internal sealed class TaskGraphFactory
         }
         catch
         {
-            source?.Dispose();
+            foreach (PacketSource s in sources)
+            {
+                s.Dispose();
+            }
+
             foreach (OutputStage s in stages)
             {
                 s.Parts.Transport.Dispose();

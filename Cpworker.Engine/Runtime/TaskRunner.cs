@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Cpworker.Engine.Capture;
+using Cpworker.Engine.Classification;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Loading;
 using Cpworker.Engine.Outputs;
@@ -61,6 +62,7 @@ internal sealed partial class TaskRunner
         LoopGuard = loopGuard;
         _logger = logger;
         OutputCounters = config.Outputs.Select(_ => new OutputCounters()).ToArray();
+        CaptureCounters = new CaptureCounters((config.Capturer as LibpcapCaptureConfig)?.Threads ?? 1);
     }
 
     /// <summary>The task's configuration.</summary>
@@ -73,7 +75,7 @@ internal sealed partial class TaskRunner
     public string? LoopGuard { get; private set; }
 
     /// <summary>Capture counters over every incarnation of the task.</summary>
-    public CaptureCounters CaptureCounters { get; } = new();
+    public CaptureCounters CaptureCounters { get; }
 
     /// <summary>Output counters over every incarnation, by output index.</summary>
     public IReadOnlyList<OutputCounters> OutputCounters { get; }
@@ -97,10 +99,10 @@ internal sealed partial class TaskRunner
     public event Action<TaskRunner>? GaveUp;
 
     /// <summary>True for tasks that replay a file and end (what <c>--exit-at-eof</c> waits for).</summary>
-    public bool IsReplay => Config.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true };
+    public bool IsReplay => SourceTypes.IsReplay(Config.Capturer);
 
     /// <summary>The task's state and counters now.</summary>
-    public TaskStatus Status()
+    public TaskSnapshot Status()
     {
         TaskState state;
         string? error;
@@ -119,9 +121,10 @@ internal sealed partial class TaskRunner
             outputs[i] = new OutputStatus(o.Name, o.Type, OutputCounters[i].Snapshot());
         }
 
-        return new TaskStatus(Config.Name, Config.Fingerprint, state, error, CaptureCounters.Snapshot(), outputs)
+        return new TaskSnapshot(Config.Name, Config.Fingerprint, state, error, CaptureCounters.Snapshot(), outputs)
         {
             Buffer = scheduler?.BufferUsage ?? default,
+            CaptureThreads = CaptureCounters.ThreadSnapshots(),
         };
     }
 
@@ -169,9 +172,9 @@ internal sealed partial class TaskRunner
             TaskGraph? graph = null;
             PacketScheduler? scheduler = null;
             string? failure = null;
+            bool permanent = false;
             bool restartNow = false;
             ulong? enteredNetns = null;
-            bool permanent = false;
             try
             {
                 string? guard;
@@ -225,8 +228,8 @@ internal sealed partial class TaskRunner
             }
             catch (Exception ex)
             {
-                failure = ex is CaptureException or OutputStartException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
-                permanent = ex is CaptureException { IsPermanent: true };
+                failure = ex is CaptureException or OutputStartException or DirectionPatternException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+                permanent = ex is CaptureException { IsPermanent: true } or DirectionPatternException { IsPermanent: true };
             }
             finally
             {
@@ -378,11 +381,5 @@ internal sealed partial class TaskRunner
         StateChanged?.Invoke(this);
     }
 
-    private static string DescribeSource(CaptureConfig c) => c switch
-    {
-        LibpcapCaptureConfig { NetnsReference: { } ns } l => $"interface {l.Interface} in netns {ns}",
-        LibpcapCaptureConfig l => $"interface {l.Interface}",
-        PcapFileCaptureConfig f => $"file {f.FileName}",
-        _ => c.GetType().Name,
-    };
+    private static string DescribeSource(CaptureConfig c) => SourceTypes.For(c).Describe(c);
 }

@@ -40,6 +40,7 @@ internal static class CtlCommand
         Add(ctl, ctx, "shutdown", "Stop the daemon gracefully (as SIGTERM).", (c, p, t) => Simple(ctx, c, p, "shutdown", _ => "shutdown requested", null, t));
 
         var level = new Argument<string>("LEVEL") { Description = "DEBUG, INFO, WARN or ERROR." };
+        level.CompletionSources.Add("DEBUG", "INFO", "WARN", "ERROR");
         var logLevel = new Command("log-level", "Change the daemon's log level now.");
         logLevel.Arguments.Add(level);
         logLevel.SetAction((p, t) => ctx.Guard(p, (c, ct) => Simple(ctx, c, p, "set_log_level", r => $"log level is now {r["level"]}", new JsonObject { ["level"] = p.GetValue(level) }, ct), t));
@@ -202,6 +203,17 @@ internal static class CtlCommand
                     StatsTable.Value(t["capture"]?["cap_packets"]),
                     (t["outputs"] as JsonArray)?.Count ?? 0,
                     t["error"]?.GetValue<string>() ?? "").TrimEnd());
+                int thread = 0;
+                foreach (JsonNode? c in t["capture"]?["threads"] as JsonArray ?? [])
+                {
+                    // Fanout capture threads (libpcap.threads): one line each under their task.
+                    lines.Add(string.Format(
+                        CultureInfo.InvariantCulture,
+                        "  capture thread {0,-4} captured {1,14}  kernel drops {2}",
+                        thread++,
+                        StatsTable.Value(c?["cap_packets"]),
+                        StatsTable.Value(c?["drop_packets"])));
+                }
             }
         }
 

@@ -142,11 +142,18 @@ internal sealed class ControlConnection
     }
 
     /// <summary>The reply to one line: the reply (empty for a blank line), what to run after sending it, whether to close, and the work whose result replaces the reply.</summary>
-    private (JsonObject Reply, Action? After, bool Close, Func<Task<JsonObject>>? Later) Answer(ReadOnlySequence<byte> line, ref bool handshaken)
+    internal (JsonObject Reply, Action? After, bool Close, Func<Task<JsonObject>>? Later) Answer(ReadOnlySequence<byte> line, ref bool handshaken)
     {
         if (IsBlank(line))
         {
             return (new JsonObject(), null, false, null);
+        }
+
+        // The JSON reader checks UTF-8 only when a string is read: a stray byte inside a string would
+        // surface later, from GetString, as an exception that drops the connection (found by fuzzing).
+        if (!System.Text.Unicode.Utf8.IsValid(line.IsSingleSegment ? line.FirstSpan : line.ToArray()))
+        {
+            return (ControlJson.Error("malformed JSON: the request is not valid UTF-8"), null, !handshaken, null);
         }
 
         JsonDocument document;
@@ -237,7 +244,7 @@ internal sealed class ControlConnection
         await stream.WriteAsync(bytes, timeout.Token).ConfigureAwait(false);
     }
 
-    private static bool TryTakeLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    internal static bool TryTakeLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
     {
         SequencePosition? newline = buffer.PositionOf((byte)'\n');
         if (newline is null)

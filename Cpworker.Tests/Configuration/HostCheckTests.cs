@@ -81,6 +81,17 @@ public sealed class HostCheckTests
     }
 
     [Test]
+    public void A_fifo_as_netns_is_refused_without_blocking()
+    {
+        string fifo = Path.Combine(_dir, "ns-pipe");
+        Run.Checked("mkfifo", fifo);
+        var check = Task.Run(() => Check(Edit(Minimal, $"{Lp}.interface=\"lo\"", $"{Lp}.netns=\"{fifo}\"")));
+        Assert.That(check.Wait(TimeSpan.FromSeconds(10)), Is.True, "validate --host must not block on a FIFO");
+        Assert.That(check.Result.Errors.Select(e => e.Path), Has.Member($"{Lp}.netns"), string.Join("\n", check.Result.Items));
+        Assert.That(string.Join("\n", check.Result.Items), Does.Contain("is a named pipe (FIFO), not a network namespace"));
+    }
+
+    [Test]
     public void A_fifo_as_replay_file_is_refused_without_blocking()
     {
         string fifo = Path.Combine(_dir, "pipe.pcap");

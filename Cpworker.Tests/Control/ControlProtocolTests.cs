@@ -81,6 +81,22 @@ public class ControlProtocolTests
     }
 
     [Test]
+    public async Task Invalid_utf8_inside_a_string_is_malformed_json_and_the_connection_stays_open()
+    {
+        // Found by fuzzing (control target): the reply was never sent, the connection dropped with an ERROR log.
+        await using ControlFixture f = ControlFixture.Start(Idle());
+        using RawClient c = RawClient.Handshaken(f.SocketPath);
+        c.Send([.. "{\"command\":\"p"u8, 0xB1, .. "ng\"}\n"u8]);
+        Assert.That(c.ReadLine(), Is.EqualTo("{\"message\":\"malformed JSON: the request is not valid UTF-8\",\"status\":\"ERROR\"}"));
+        Assert.That(c.Exchange("{\"command\":\"ping\"}"), Does.StartWith("{\"status\":\"OK\""), "the connection stays usable");
+
+        using RawClient h = RawClient.Connect(f.SocketPath);
+        h.Send([.. "{\"version\":\"v"u8, 0xB1, .. "\"}\n"u8]);
+        Assert.That(h.ReadLine(), Does.Contain("not valid UTF-8"));
+        Assert.That(h.ClosedWithin(5000), Is.True, "a malformed handshake closes");
+    }
+
+    [Test]
     public async Task A_request_before_the_handshake_is_refused_and_the_connection_closed()
     {
         await using ControlFixture f = ControlFixture.Start(Idle());
@@ -173,7 +189,8 @@ public class ControlProtocolTests
             Assert.That(Keys(t["capture"]), Is.EqualTo(s_captureKeys));
             Assert.That(t["capture"]!["cap_packets"]!.GetValue<long>(), Is.EqualTo(frames.Count));
             JsonNode o = ((JsonArray)t["outputs"]!)[0]!;
-            Assert.That(Keys(o), Is.EqualTo(s_outputKeys.Concat(new[] { "name", "type" }).Order(StringComparer.Ordinal).ToArray()));
+            Assert.That(Keys(o), Is.EqualTo(s_outputKeys.Concat(new[] { "name", "type", "ring_datagrams", "socket_datagrams" }).Order(StringComparer.Ordinal).ToArray()));
+            Assert.That((o["ring_datagrams"]!.GetValue<long>(), o["socket_datagrams"]!.GetValue<long>()), Is.EqualTo((0L, 0L)), "no datagram output here");
             long outcomes = o["fwd_packets"]!.GetValue<long>() + o["direction_drop_packets"]!.GetValue<long>()
                 + o["ratelimit_drop_packets"]!.GetValue<long>() + o["error_drop_packets"]!.GetValue<long>();
             Assert.That(outcomes, Is.EqualTo(frames.Count(x => x.Frame.Length >= 14)), "forwarded + direction + rate limit + error = handed");

@@ -10,6 +10,12 @@ internal static class NamespaceFile
     /// <summary>Opens <paramref name="path"/> for <c>setns</c>; throws <see cref="CaptureException"/> naming <paramref name="what"/>.</summary>
     public static SafeFileHandle Open(string path, string what)
     {
+        // A namespace file is a regular (nsfs) file; a FIFO in its place would block in open.
+        if (ReplayFile.NotRegular(path) is { } kind && kind != "a directory")
+        {
+            throw new CaptureException($"cannot open {what}: it is {kind}, not a network namespace", permanent: true);
+        }
+
         try
         {
             return File.OpenHandle(path, FileMode.Open, FileAccess.Read);
