@@ -4,6 +4,9 @@
 #   ./build.sh test     install what the tests need, build, run every test
 #   ./build.sh build    build; the daemon is then runnable as artifacts/bin/cpworker
 #   ./build.sh pack     NuGet packages into artifacts/packages
+#   ./build.sh publish  self-contained linux-x64 daemon (ReadyToRun) into artifacts/publish
+#   ./build.sh deb      artifacts/cpworker_<version>_amd64.deb (after publish)
+#   ./build.sh image    OCI image localhost/cpworker:<version> from Debian packages (after deb)
 #   ./build.sh fuzz TARGET SECONDS   fuzz a parser with AFL++ (config, direction, pcap, pcapng, frame, control, all)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +21,10 @@ APT_PACKAGES=(libpcap0.8 libpcap0.8-dev tcpdump tshark tcpreplay iproute2 procps
 APT_PACKAGES+=(prometheus)
 # bash and zsh run the generated completion scripts; man-db renders the man page in its test.
 APT_PACKAGES+=(bash zsh man-db groff-base)
+
+# Packaging and deployment (./build.sh deb|image and their tests): dpkg-deb and lintian for the
+# .deb, mmdebstrap and podman (with runc: crun fails on hybrid cgroups) for the image.
+APT_PACKAGES+=(dpkg-dev lintian mmdebstrap podman runc uidmap)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }
 
@@ -39,6 +46,15 @@ ensure_apt_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# Node.js runs the offline Kubernetes manifest validation (deploy/kubernetes/validate). The
+# machine image may carry its own nodejs (which conflicts with Debian's npm): install Debian's
+# only when there is no npm at all.
+ensure_node() {
+  command -v npm >/dev/null && return 0
+  log "installing: nodejs npm"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
+}
+
 ensure_dotnet() {
   command -v dotnet >/dev/null || { log "the .NET 10 SDK is required (dotnet not on PATH)"; exit 1; }
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -52,6 +68,19 @@ build() {
   log "daemon: $ROOT/artifacts/bin/cpworker"
 }
 
+version() { sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' version.props; }
+
+# Self-contained, ReadyToRun, not single-file: a single file was 4 % larger and extracts its
+# native libraries at start (a read-only root file system has nowhere to put them); start-up was
+# within noise (docs/deploy.md, "Builds").
+publish_self_contained() {
+  ensure_dotnet
+  rm -rf artifacts/publish
+  dotnet publish Cpworker.Host/Cpworker.Host.csproj -c "$CONFIGURATION" -r linux-x64 --self-contained \
+    -p:PublishReadyToRun=true -p:DebugType=none -p:GenerateDocumentationFile=false -o artifacts/publish
+  log "self-contained daemon: $ROOT/artifacts/publish/cpworker ($(du -sh artifacts/publish | cut -f1))"
+}
+
 cmd=${1:-help}
 [ $# -gt 0 ] && shift
 case "$cmd" in
@@ -62,6 +91,13 @@ case "$cmd" in
   test)
     ensure_apt_packages
     build
+    # The deployment tests use the self-contained build, the .deb, the image and the pinned
+    # manifest validator (Cpworker.Tests/Deployment).
+    ensure_node
+    npm ci --prefix deploy/kubernetes/validate --no-audit --no-fund
+    publish_self_contained
+    eng/packaging/deb.sh "$ROOT" "$(version)"
+    eng/packaging/image.sh "$ROOT" "$(version)"
     dotnet test Cpworker.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" "$@"
     # A short fuzz of every parser (docs/fuzzing.md): a crash fails the run.
     eng/fuzz.sh all "${FUZZ_SMOKE_SECONDS:-6}" artifacts/fuzz-smoke
@@ -83,12 +119,27 @@ case "$cmd" in
     dotnet pack Cpworker.sln -c "$CONFIGURATION" -o artifacts/packages -p:ContinuousIntegrationBuild=true
     log "packages: $ROOT/artifacts/packages (samples/EmbeddedRecorder restores from there)"
     ;;
+  publish)
+    ensure_apt_packages
+    publish_self_contained
+    ;;
+  deb)
+    ensure_apt_packages
+    publish_self_contained
+    eng/packaging/deb.sh "$ROOT" "$(version)"
+    ;;
+  image)
+    ensure_apt_packages
+    publish_self_contained
+    eng/packaging/deb.sh "$ROOT" "$(version)"
+    eng/packaging/image.sh "$ROOT" "$(version)"
+    ;;
   clean)
     rm -rf artifacts captures
     dotnet clean Cpworker.sln >/dev/null 2>&1 || true
     ;;
   *)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     [ "$cmd" = help ] || exit 2
     ;;
 esac

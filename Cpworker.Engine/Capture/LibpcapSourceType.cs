@@ -1,3 +1,4 @@
+using Cpworker.Engine.Capture.Namespaces;
 using Cpworker.Engine.Configuration;
 
 namespace Cpworker.Engine.Capture;
@@ -31,7 +32,7 @@ internal sealed class LibpcapSourceType : SourceType
     public override string Describe(CaptureConfig config)
     {
         var live = (LibpcapCaptureConfig)config;
-        return live.Netns is null ? $"interface {live.Interface}" : $"interface {live.Interface} in {live.Netns}";
+        return live.NetnsReference is null ? $"interface {live.Interface}" : $"interface {live.Interface} in netns {live.NetnsReference}";
     }
 
     /// <inheritdoc/>
@@ -54,7 +55,7 @@ internal sealed class LibpcapSourceType : SourceType
             }
         }
 
-        string? netns = o.ExpandedString("netns");
+        NetnsReference? netns = NetnsConfigReader.Read(o);
         string? bpf = o.String("bpf");
         int bufferMb = LibpcapCaptureConfig.DefaultBufferSizeMb;
         long? rawBuffer = o.WholeNumber("buffer_size_mb");
@@ -94,7 +95,8 @@ internal sealed class LibpcapSourceType : SourceType
         {
             Interface = iface,
             Snaplen = snaplen,
-            Netns = string.IsNullOrEmpty(netns) ? null : netns,
+            Netns = netns?.Kind == NetnsReferenceKind.Path ? netns.Value : null,
+            NetnsReference = netns?.Kind == NetnsReferenceKind.Path ? null : netns, // the path form comes from Netns
             Bpf = string.IsNullOrWhiteSpace(bpf) ? null : bpf,
             BufferSizeMb = bufferMb,
             TimeoutMs = timeout ?? LibpcapCaptureConfig.DefaultTimeoutMs,
@@ -107,13 +109,13 @@ internal sealed class LibpcapSourceType : SourceType
     public override void CheckHost(CaptureConfig config, SourceHostCheck check)
     {
         var live = (LibpcapCaptureConfig)config;
-        string where = live.Netns is null ? "on this host" : $"in netns {live.Netns}";
+        string where = live.NetnsReference is null ? "on this host" : $"in netns {live.NetnsReference}";
         string? filter = null;
         bool filterComposed = true;
         try
         {
             // Everything that names an interface is resolved where the capture will run.
-            NetworkNamespace.Run(live.Netns, () =>
+            NetworkNamespace.Run(live.NetnsReference, () =>
             {
                 if (InterfaceResolver.Find(live.Interface) is null)
                 {

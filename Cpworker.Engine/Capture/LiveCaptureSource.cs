@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Cpworker.Engine.Capture.Namespaces;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Interop;
 using Microsoft.Extensions.Logging;
@@ -85,7 +86,13 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
     internal bool NanosecondTimestamps => _nanoseconds;
 
     /// <summary>The interface, with its namespace when there is one: for messages.</summary>
-    private string Where => string.IsNullOrEmpty(_config.Netns) ? _config.Interface : $"{_config.Interface} (netns {_config.Netns})";
+    private string Where => _config.NetnsReference is null ? _config.Interface : $"{_config.Interface} (netns {_config.NetnsReference})";
+
+    /// <summary>The namespace the handle was opened in (null: ours); set by <see cref="Open"/>, read by any thread.</summary>
+    internal ResolvedNetns? EnteredNetns => Volatile.Read(ref _enteredNetns);
+
+    /// <summary>See <see cref="EnteredNetns"/>.</summary>
+    private ResolvedNetns? _enteredNetns;
 
     /// <inheritdoc/>
     public override void Open()
@@ -98,8 +105,9 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
         LibPcapLiveDevice? device = null;
         try
         {
-            using (NetworkNamespace.Enter(_config.Netns))
+            using (NetworkNamespace ns = NetworkNamespace.Enter(_config.NetnsReference))
             {
+                Volatile.Write(ref _enteredNetns, ns.Entered);
                 // Already inside the namespace: resolve directly rather than re-entering it.
                 string? filter = CaptureFilter.Compose(_config.Bpf, _loopGuard, InterfaceResolver.Find);
                 device = FindDevice();
@@ -155,9 +163,15 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
     }
 
     /// <inheritdoc/>
+    public override string? CheckNamespace() =>
+        _config.NetnsReference is { } reference && EnteredNetns is { } entered ? NetnsWatch.Check(reference, entered) : null;
+
+    /// <inheritdoc/>
     public override InterfaceInfo? ResolveInterface(string name)
     {
-        using (NetworkNamespace.Enter(_config.Netns))
+        // The namespace the handle is in, not a fresh resolution: a restarted pod must not split
+        // one capture between two namespaces.
+        using (NetworkNamespace.Enter(EnteredNetns is { } entered ? new NetnsReference(NetnsReferenceKind.Path, entered.Path) : _config.NetnsReference))
         {
             return InterfaceResolver.Find(name);
         }
@@ -220,7 +234,7 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
             }
         }
 
-        string ns = string.IsNullOrEmpty(_config.Netns) ? "" : $" in netns {_config.Netns}";
+        string ns = _config.NetnsReference is null ? "" : $" in netns {_config.NetnsReference}";
         throw new CaptureException($"cannot capture on {_config.Interface}: no such interface{ns}");
     }
 

@@ -9,6 +9,13 @@ namespace Cpworker.Engine.Capture;
 internal abstract class PacketSource : IDisposable
 {
     /// <summary>
+    /// Null while the source still captures where its configuration says; otherwise why not (the
+    /// network namespace it opened in is no longer the one its <c>netns</c> names). Called from
+    /// any thread about once a second while the source is open; never blocks for long.
+    /// </summary>
+    public virtual string? CheckNamespace() => null;
+
+    /// <summary>
     /// Opens the source (entering and leaving the task's network namespace as needed). Throws
     /// <see cref="CaptureException"/> with a message naming the problem when it cannot.
     /// </summary>

@@ -34,8 +34,21 @@ public sealed record LibpcapCaptureConfig : CaptureConfig
     /// <summary><c>snaplen</c>.</summary>
     public int Snaplen { get; init; } = DefaultSnaplen;
 
-    /// <summary><c>netns</c>: path of the network namespace the interface lives in; null = ours.</summary>
+    /// <summary><c>netns</c> given as a string: path of the network namespace the interface lives in; null = ours or <see cref="NetnsReference"/>.</summary>
     public string? Netns { get; init; }
+
+    /// <summary>
+    /// <c>netns</c> in either form (a path, or an object naming a netns, pod, container or cgroup);
+    /// null = our own namespace. Resolved on every (re)start of the task and watched while it runs.
+    /// </summary>
+    internal NetnsReference? NetnsReference
+    {
+        // An embedder that sets only the public Netns path gets the path form.
+        get => _netnsReference ?? (string.IsNullOrEmpty(Netns) ? null : new NetnsReference(NetnsReferenceKind.Path, Netns));
+        init => _netnsReference = value;
+    }
+
+    private readonly NetnsReference? _netnsReference;
 
     /// <summary><c>buffer_size_mb</c>: the kernel capture buffer.</summary>
     public int BufferSizeMb { get; init; } = DefaultBufferSizeMb;

@@ -14,7 +14,7 @@ namespace Cpworker.Engine.Loading;
 /// </summary>
 /// <remarks>
 /// Interfaces and <c>nic.IFNAME</c> references of a task with <c>netns</c> are looked up inside that
-/// namespace on a dedicated thread (<see cref="NetworkNamespace.Run{T}"/>); everything else is
+/// namespace on a dedicated thread (<see cref="NetworkNamespace.Run{T}(NetnsReference, Func{T})"/>); everything else is
 /// checked in the caller's namespace, where the outputs live.
 /// </remarks>
 internal static class ConfigHostChecker

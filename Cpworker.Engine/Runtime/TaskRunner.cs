@@ -19,7 +19,7 @@ namespace Cpworker.Engine.Runtime;
 /// (docs/operations.md, "Task failures").
 /// </summary>
 [SuppressMessage("Reliability", "CA1001", Justification = "_stop is only cancelled, never given a timer or linked: it holds no resource, and the tokens the task's threads hold must stay valid after the runner ends.")]
-internal sealed class TaskRunner
+internal sealed partial class TaskRunner
 {
     /// <summary>Pause between a failure and the next attempt (behaviour §8).</summary>
     public static readonly TimeSpan DefaultRetryInterval = TimeSpan.FromSeconds(5);
@@ -173,6 +173,8 @@ internal sealed class TaskRunner
             PacketScheduler? scheduler = null;
             string? failure = null;
             bool permanent = false;
+            bool restartNow = false;
+            ulong? enteredNetns = null;
             try
             {
                 string? guard;
@@ -212,6 +214,16 @@ internal sealed class TaskRunner
                     string what = _factory.Registry.TryGet(o.Type, out OutputType? type) ? type.Describe(o.Settings) : o.Type;
                     _logger.LogInformation("{Task}/{Output}: {What}", Config.Name, o.Name, what);
                 }
+                string? moved = await WatchNamespaceAsync(graph, scheduler, stop).ConfigureAwait(false);
+                if (moved is not null)
+                {
+                    // The pod restarted or the named namespace was re-created: drain what was captured
+                    // in the old one and start again at once in the new one (re-resolved by Open).
+                    _logger.LogWarning("{Task}: {Change}; restarting the capture there", Config.Name, moved);
+                    scheduler.RequestStop();
+                    restartNow = true;
+                }
+
                 await scheduler.Completion.ConfigureAwait(false);
             }
             catch (Exception ex)
@@ -221,6 +233,7 @@ internal sealed class TaskRunner
             }
             finally
             {
+                enteredNetns = (graph?.Source as LiveCaptureSource)?.EnteredNetns?.Inode;
                 bool threadsEnded = true;
                 if (scheduler is not null)
                 {
@@ -249,6 +262,11 @@ internal sealed class TaskRunner
                 break;
             }
 
+            if (restartNow && failure is null)
+            {
+                continue;
+            }
+
             failure ??= "stopped unexpectedly";
             if (failure.StartsWith(Config.Name + "/", StringComparison.Ordinal))
             {
@@ -268,7 +286,7 @@ internal sealed class TaskRunner
             LogFailure(failure, delay);
             try
             {
-                await Task.Delay(delay, stop).ConfigureAwait(false);
+                await WaitBeforeRetryAsync(delay, enteredNetns, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -69,7 +69,9 @@ internal static class CommandLine
         run.Options.Add(runConfig);
         run.Options.Add(runExitAtEof);
         run.Options.Add(runLogFormat);
-        run.SetAction(parse => RunDaemon(parse.GetValue(runConfig)!, parse.GetValue(runExitAtEof), parse.GetValue(runLogFormat)));
+        var watchConfig = new Option<bool>("--watch-config") { Description = "Reload when the config file changes on disk (a ConfigMap update), as SIGHUP does." };
+        run.Options.Add(watchConfig);
+        run.SetAction(parse => RunDaemon(parse.GetValue(runConfig)!, parse.GetValue(runExitAtEof), parse.GetValue(runLogFormat), parse.GetValue(watchConfig)));
         root.Subcommands.Add(run);
 
         var validate = new Command("validate", "Check a configuration and exit: 0 valid, 2 invalid.");
@@ -120,7 +122,7 @@ internal static class CommandLine
         }
     }
 
-    private static int RunDaemon(string config, bool exitAtEof, LogFormat logFormat)
+    private static int RunDaemon(string config, bool exitAtEof, LogFormat logFormat, bool watchConfig = false)
     {
         if (!File.Exists(config))
         {
@@ -130,7 +132,8 @@ internal static class CommandLine
 
         try
         {
-            return new DaemonHost(config, exitAtEof, logFormat: logFormat).RunAsync().GetAwaiter().GetResult();
+            var daemon = new DaemonHost(config, exitAtEof, logFormat: logFormat) { WatchConfigInterval = watchConfig ? TimeSpan.FromSeconds(1) : null };
+            return daemon.RunAsync().GetAwaiter().GetResult();
         }
         catch (Exception ex)
         {

@@ -50,6 +50,9 @@ internal sealed partial class DaemonHost
     /// <summary>False in tests that run several daemons in one process: no SIGINT/SIGTERM/SIGHUP handlers.</summary>
     internal bool HandleSignals { get; init; } = true;
 
+    /// <summary>Non-null: reload when the config file changes on disk, checking this often (<c>run --watch-config</c>).</summary>
+    internal TimeSpan? WatchConfigInterval { get; init; }
+
     /// <summary>Idle timeout of control clients (10 s).</summary>
     internal TimeSpan ControlIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -136,6 +139,7 @@ internal sealed partial class DaemonHost
             control?.Start();
             _started.TrySetResult();
             _ = engine.Ready.ContinueWith(_ => notifier.Ready(DescribeTasks(engine)), TaskScheduler.Default);
+            await using ConfigFileWatcher? watcher = WatchConfigInterval is TimeSpan every ? new ConfigFileWatcher(_configPath, every, RequestReload, _logger) : null;
 
             var waits = new List<Task> { _stopRequested.Task };
             if (signals is not null)

@@ -32,6 +32,12 @@ public sealed class CapturerRulesTests
         yield return Case("threads fractional", [$"{Lp}.threads=1.5"], $"{Lp}.threads", "must be a whole number, not 1.5");
         yield return Case("netns not a string", [$"{Lp}.netns=1432897"], $"{Lp}.netns", "must be a string");
         yield return Case("netns unset variable", [$"{Lp}.netns=\"/proc/$TARGET_PID/ns/net\""], $"{Lp}.netns", "environment variable TARGET_PID is not set");
+        yield return Case("netns object naming two", [$$"""{{Lp}}.netns={"name":"a","pod_uid":"0b9d8c7e-1111-4222-8333-944455556666"}"""], $"{Lp}.netns", "must name exactly one of name, container_id, pod_uid, cgroup (or be a path string); name and pod_uid given");
+        yield return Case("netns object naming none", [$$"""{{Lp}}.netns={"pod":"x"}"""], $"{Lp}.netns", "none given");
+        yield return Case("netns name with slash", [$$"""{{Lp}}.netns={"name":"a/b"}"""], $"{Lp}.netns.name", "\"a/b\" is not a namespace name");
+        yield return Case("netns pod_uid not a uid", [$$"""{{Lp}}.netns={"pod_uid":"my-pod"}"""], $"{Lp}.netns.pod_uid", "is not a pod UID");
+        yield return Case("netns container_id too short", [$$"""{{Lp}}.netns={"container_id":"abc"}"""], $"{Lp}.netns.container_id", "is not a container id (12 to 64 hexadecimal digits)");
+        yield return Case("netns cgroup relative", [$$"""{{Lp}}.netns={"cgroup":"kubepods/x"}"""], $"{Lp}.netns.cgroup", "is not an absolute cgroup path");
         yield return Case("bpf not a string", [$"{Lp}.bpf=true"], $"{Lp}.bpf", "must be a string");
         yield return Case("not_filter_output_hosts not a boolean", [$"{Lp}.not_filter_output_hosts=\"yes\""], $"{Lp}.not_filter_output_hosts", "must be true or false");
         yield return Case("pcap_file object missing", ["tasks[0].capturer={\"type\":\"pcap_file\"}"], Pf, "is required");
@@ -93,6 +99,15 @@ public sealed class CapturerRulesTests
             TimeoutMs = 0,
             NotFilterOutputHosts = true,
         }));
+    }
+
+    [Test]
+    public void A_netns_object_names_a_pod_and_the_path_form_stays_a_path()
+    {
+        var pod = (LibpcapCaptureConfig)AssertClean(Load(Edit(Minimal, $$"""{{Lp}}.netns={"pod_uid":"0b9d8c7e-1111-4222-8333-944455556666"}"""))).Tasks[0].Capturer;
+        Assert.That((pod.Netns, pod.NetnsReference), Is.EqualTo(((string?)null, new NetnsReference(NetnsReferenceKind.PodUid, "0b9d8c7e-1111-4222-8333-944455556666"))));
+        var path = (LibpcapCaptureConfig)AssertClean(Load(Edit(Minimal, $"{Lp}.netns=\"/var/run/netns/blue\""))).Tasks[0].Capturer;
+        Assert.That((path.Netns, path.NetnsReference), Is.EqualTo(("/var/run/netns/blue", new NetnsReference(NetnsReferenceKind.Path, "/var/run/netns/blue"))));
     }
 
     [Test]
