@@ -1,3 +1,4 @@
+using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
 using Cpworker.Host.Daemon;
 using Cpworker.Tests.Support;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
