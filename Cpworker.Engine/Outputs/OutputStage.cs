@@ -104,7 +104,7 @@ internal sealed class OutputStage
 
             if (_failureLog.ShouldLog())
             {
-                _logger.LogError(ex, "{Output}: output failed: {Reason}", Context.DisplayName, ex.Message);
+                OutputLog.OutputFailed(_logger, ex, Context.DisplayName, ex.Message);
             }
         }
     }
@@ -118,7 +118,7 @@ internal sealed class OutputStage
         }
         catch (Exception ex) when (_failureLog.ShouldLog())
         {
-            _logger.LogError(ex, "{Output}: output failed: {Reason}", Context.DisplayName, ex.Message);
+            OutputLog.OutputFailed(_logger, ex, Context.DisplayName, ex.Message);
         }
         catch
         {
@@ -135,7 +135,7 @@ internal sealed class OutputStage
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "{Output}: flush failed: {Reason}", Context.DisplayName, ex.Message);
+            OutputLog.FlushFailed(_logger, ex, Context.DisplayName, ex.Message);
         }
     }
 }

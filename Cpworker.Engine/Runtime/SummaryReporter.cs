@@ -42,12 +42,18 @@ internal sealed class SummaryReporter : IDisposable
         long now = _time.GetTimestamp();
         double seconds = Math.Max(1e-3, _time.GetElapsedTime(_previousTimestamp, now).TotalSeconds);
         _previousTimestamp = now;
+        bool log = _logger.IsEnabled(LogLevel.Information);
         lock (_previous)
         {
             foreach (TaskStatus s in _engine.GetStatus())
             {
                 _previous.TryGetValue(s.Name, out TaskStatus? before);
-                _logger.LogInformation("{Summary}", Format(s, before, seconds));
+                if (log)
+                {
+                    string line = Format(s, before, seconds);
+                    RuntimeLog.Summary(_logger, line);
+                }
+
                 _previous[s.Name] = s;
             }
         }

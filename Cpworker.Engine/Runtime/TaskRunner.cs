@@ -147,7 +147,7 @@ internal sealed class TaskRunner
             scheduler.RequestStop();
             if (await Task.WhenAny(scheduler.Completion, Task.Delay(drainTimeout)) != scheduler.Completion)
             {
-                _logger.LogWarning("{Task}: not drained within {Timeout} ms; dropping what is still queued", Config.Name, (int)drainTimeout.TotalMilliseconds);
+                RuntimeLog.NotDrained(_logger, Config.Name, (int)drainTimeout.TotalMilliseconds);
                 scheduler.Abort();
             }
         }
@@ -203,12 +203,18 @@ internal sealed class TaskRunner
                 SetState(TaskState.Running, null);
                 _consecutiveFailures = 0;
                 _loggedFailure = null;
-                _logger.LogInformation("{Task}: running ({Source}, {Outputs} output(s), {Model})", Config.Name, DescribeSource(Config.Capturer), Config.Outputs.Count, _model.ToString().ToLowerInvariant());
-                foreach (OutputConfig o in Config.Outputs)
+                if (_logger.IsEnabled(LogLevel.Information))
                 {
-                    string what = _factory.Registry.TryGet(o.Type, out OutputType? type) ? type.Describe(o.Settings) : o.Type;
-                    _logger.LogInformation("{Task}/{Output}: {What}", Config.Name, o.Name, what);
+                    string source = DescribeSource(Config.Capturer);
+                    string model = _model.ToString().ToLowerInvariant();
+                    RuntimeLog.TaskRunning(_logger, Config.Name, source, Config.Outputs.Count, model);
+                    foreach (OutputConfig o in Config.Outputs)
+                    {
+                        string what = _factory.Registry.TryGet(o.Type, out OutputType? type) ? type.Describe(o.Settings) : o.Type;
+                        RuntimeLog.OutputRunning(_logger, Config.Name, o.Name, what);
+                    }
                 }
+
                 await scheduler.Completion.ConfigureAwait(false);
             }
             catch (Exception ex)
@@ -232,7 +238,7 @@ internal sealed class TaskRunner
                 else
                 {
                     // Closing a pcap handle or socket under a running thread could crash the process; leaking it cannot.
-                    _logger.LogError("{Task}: its threads did not end; its capture and outputs are left open", Config.Name);
+                    RuntimeLog.ThreadsDidNotEnd(_logger, Config.Name);
                     graph?.DisposeWhenDone(scheduler!.Completion);
                 }
                 lock (_gate)
@@ -255,7 +261,7 @@ internal sealed class TaskRunner
             SetState(TaskState.Failed, failure);
             if (permanent)
             {
-                _logger.LogError("{Task}: {Reason}; not retrying: this cannot work until the configuration changes", Config.Name, failure);
+                RuntimeLog.NotRetrying(_logger, Config.Name, failure);
                 FailedPermanently = true;
                 GaveUp?.Invoke(this);
                 break;
@@ -291,12 +297,12 @@ internal sealed class TaskRunner
         if (string.Equals(failure, _loggedFailure, StringComparison.Ordinal) && now - _loggedAtMs < (long)RepeatLogInterval.TotalMilliseconds)
         {
             _unloggedFailures++;
-            _logger.LogDebug("{Task}: {Reason}; retrying in {Retry}", Config.Name, failure, retry);
+            RuntimeLog.RetryingAgain(_logger, Config.Name, failure, retry);
             return;
         }
 
         string repeated = _unloggedFailures > 0 ? $" (failed {_unloggedFailures + 1} times since the last report)" : "";
-        _logger.LogError("{Task}: {Reason}; retrying in {Retry}{Repeated}", Config.Name, failure, retry, repeated);
+        RuntimeLog.Retrying(_logger, Config.Name, failure, retry, repeated);
         _loggedFailure = failure;
         _loggedAtMs = now;
         _unloggedFailures = 0;

@@ -269,7 +269,7 @@ internal sealed class PipelineScheduler : PacketScheduler
         {
             // Nothing more reaches the outputs: end the task (the runner retries it) instead of
             // letting it look healthy while the capture fills a pool nobody empties.
-            Graph.Logger.LogError(ex, "{Task}: encapsulation stage failed", Graph.Config.Name);
+            SchedulingLog.EncapsulationFailed(Graph.Logger, ex, Graph.Config.Name);
             _captureError ??= ex;
             if (batch is not null)
             {

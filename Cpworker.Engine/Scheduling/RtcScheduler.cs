@@ -126,7 +126,7 @@ internal sealed class RtcScheduler : PacketScheduler
             }
             else
             {
-                Graph.Logger.LogWarning("{Task}: a custom output is still busy after the stop; its thread is left to finish", Graph.Config.Name);
+                SchedulingLog.CustomOutputStillBusy(Graph.Logger, Graph.Config.Name);
             }
         }
     }
@@ -183,6 +183,6 @@ internal sealed class RtcScheduler : PacketScheduler
         }
 
         Graph.PollKernelStats();
-        Graph.Logger.LogDebug("{Task}: capture stopped", Graph.Config.Name);
+        SchedulingLog.CaptureStopped(Graph.Logger, Graph.Config.Name);
     }
 }

@@ -56,10 +56,10 @@ internal sealed class RunMeter
             outputs += o.Context.Counters.Snapshot();
         }
 
-        graph.Logger.LogDebug(
-            "{Task}: run finished: {Packets} packets, {Bytes} bytes in {Seconds:F6} s, cpu {Cpu:F6} s, allocated {Allocated} B, gen0 GCs {Gen0}, peak RSS {PeakRssKb} kB; " +
-            "kernel drops {KernelDrops}, interface drops {InterfaceDrops}; forwarded {Forwarded}, dropped: direction {Direction}, rate limit {RateLimit}, error {Error}",
-            graph.Config.Name, packets, capture.Bytes - _startBytes, seconds, cpu, allocated, gen0, PeakRssKilobytes(),
+        long peakRss = PeakRssKilobytes();
+        SchedulingLog.RunFinished(
+            graph.Logger,
+            graph.Config.Name, packets, capture.Bytes - _startBytes, seconds, cpu, allocated, gen0, peakRss,
             capture.KernelDrops, capture.InterfaceDrops, outputs.ForwardedPackets, outputs.DirectionDropPackets, outputs.RateLimitDropPackets, outputs.ErrorDropPackets);
     }
 

@@ -124,7 +124,7 @@ internal sealed class TaskGraph : IDisposable
         }
         catch (Exception ex)
         {
-            Logger.LogDebug(ex, "{Task}: reading capture statistics failed", Config.Name);
+            SchedulingLog.CaptureStatsFailed(Logger, ex, Config.Name);
         }
     }
 
@@ -139,11 +139,11 @@ internal sealed class TaskGraph : IDisposable
         {
             string? filter = _composeFilter(Source, loopGuard);
             Source.SetFilter(filter);
-            Logger.LogInformation("{Task}: capture filter updated for the new outputs: {Filter}", Config.Name, filter ?? "none");
+            SchedulingLog.FilterUpdated(Logger, Config.Name, filter ?? "none");
         }
         catch (Exception ex)
         {
-            Logger.LogError("{Task}: cannot apply the new loop guard, keeping the old filter: {Reason}", Config.Name, ex.Message);
+            SchedulingLog.LoopGuardKept(Logger, Config.Name, ex.Message);
         }
     }
 

@@ -44,7 +44,7 @@ internal sealed class ControlCommands
         }
 
         string name = command.GetString()!;
-        _logger.LogDebug("control: {Command}", name);
+        ControlLog.Command(_logger, name);
         return name switch
         {
             "ping" => (Ping(), null),
@@ -180,7 +180,7 @@ internal sealed class ControlCommands
         }
 
         _target.LogLevel.Level = parsed;
-        _logger.LogWarning("log level set to {Level} through the control socket", LogLevelSwitch.Name(parsed));
+        ControlLog.LogLevelSet(_logger, LogLevelSwitch.Name(parsed));
         return ControlJson.Ok(new JsonObject { ["level"] = LogLevelSwitch.Name(parsed) });
     }
 }

@@ -26,11 +26,11 @@ internal sealed partial class DaemonHost
             CpworkerEngine? engine = Engine;
             if (engine is null || _stopRequested.Task.IsCompleted)
             {
-                _logger.LogWarning("reload ignored: the daemon is not running");
+                DaemonLog.ReloadIgnored(_logger);
                 return null;
             }
 
-            _logger.LogInformation("reloading {Config}", _configPath);
+            DaemonLog.Reloading(_logger, _configPath);
             CpworkerConfig? config = LoadConfig(reload: true);
             if (config is null)
             {
@@ -40,13 +40,13 @@ internal sealed partial class DaemonHost
             _notifier?.Reloading();
             _loggers.Level.Level = config.LogLevel;
             ReloadSummary summary = await engine.ReloadAsync(config).ConfigureAwait(false);
-            _logger.LogInformation("reload complete: {Summary}", summary.ToString());
+            DaemonLog.ReloadComplete(_logger, summary.ToString());
             _notifier?.Ready($"reloaded: {summary.Unchanged.Count + summary.Rebuilt.Count + summary.Added.Count} task(s)");
             return summary;
         }
         catch (Exception ex)
         {
-            _logger.LogError("reload failed: {Reason}", ex.Message);
+            DaemonLog.ReloadFailed(_logger, ex.Message);
             return null;
         }
         finally

@@ -87,7 +87,7 @@ internal abstract class PcapFileTransport : OutputTransport
         {
             if (_removedLog.ShouldLog())
             {
-                Logger.LogWarning("{Output}: {Path} was removed or moved while being written; continuing in a new file", Context.DisplayName, writer.Path);
+                TransportLog.FileRemoved(Logger, Context.DisplayName, writer.Path);
             }
 
             _writer = null;
@@ -116,7 +116,7 @@ internal abstract class PcapFileTransport : OutputTransport
 
         if (_lostPackets > 0)
         {
-            Logger.LogInformation("{Output}: writing again, to {Path}; {Lost} packets were lost", Context.DisplayName, writer.Path, _lostPackets);
+            TransportLog.WritingAgain(Logger, Context.DisplayName, writer.Path, _lostPackets);
             _lostPackets = 0;
         }
     }
@@ -244,8 +244,8 @@ internal abstract class PcapFileTransport : OutputTransport
     {
         if (_failureLog.ShouldLog())
         {
-            Logger.LogError(
-                "{Output}: {What}: {Reason}; {Lost} packets lost so far, retrying with a new file (logged at most once a minute)",
+            TransportLog.WriteFailed(
+                Logger,
                 Context.DisplayName,
                 what,
                 ex.Message,

@@ -55,7 +55,7 @@ internal sealed class RotatingFileTransport : PcapFileTransport
             try
             {
                 CreateDirectory(_fileRoot);
-                context.Logger.LogInformation("{Output}: created file_root {Root}", context.DisplayName, _fileRoot);
+                TransportLog.FileRootCreated(context.Logger, context.DisplayName, _fileRoot);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -120,7 +120,7 @@ internal sealed class RotatingFileTransport : PcapFileTransport
             if (!System.IO.File.Exists(complete) && !System.IO.File.Exists(part))
             {
                 PcapFileWriter writer = PcapFileWriter.CreateNew(part, GlobalHeader);
-                Logger.LogDebug("{Output}: writing {Path}", Context.DisplayName, part);
+                TransportLog.Writing(Logger, Context.DisplayName, part);
                 return writer;
             }
         }
@@ -134,7 +134,7 @@ internal sealed class RotatingFileTransport : PcapFileTransport
         string part = writer.Path;
         string complete = part[..^RotatingFileNames.PartSuffix.Length];
         System.IO.File.Move(part, complete, overwrite: false);
-        Logger.LogDebug("{Output}: completed {Path} ({Packets} packets)", Context.DisplayName, complete, writer.Packets);
+        TransportLog.Completed(Logger, Context.DisplayName, complete, writer.Packets);
         _retention.Add(complete);
         Prune();
     }
@@ -183,8 +183,8 @@ internal sealed class RotatingFileTransport : PcapFileTransport
                 }
 
                 System.IO.File.Move(part, complete, overwrite: false);
-                Logger.LogWarning(
-                    "{Output}: completed {Path}, left unfinished by a run that did not stop cleanly ({Cut} bytes of a torn last record removed)",
+                TransportLog.CompletedLeftover(
+                    Logger,
                     Context.DisplayName,
                     complete,
                     cut);
