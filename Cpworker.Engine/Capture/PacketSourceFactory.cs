@@ -10,8 +10,8 @@ internal static class PacketSourceFactory
     /// A source for <paramref name="config"/>, not yet opened. <paramref name="loopGuardFilter"/>
     /// is the BPF expression matching every output's traffic (null when the loop guard is off);
     /// the source combines it with the user's <c>bpf</c> as <c>(bpf) and not (guard)</c>.
-    /// The guard applies to <c>pcap_file</c> too (behaviour §5 makes no exception): pass null to
-    /// replay every record. <paramref name="taskName"/> prefixes the source's log lines (<c>{task}: end of file</c>);
+    /// The caller decides where the guard applies (replays run without it: docs/loop-guard.md,
+    /// "Turning it off"). <paramref name="taskName"/> prefixes the source's log lines (<c>{task}: end of file</c>);
     /// without it the interface or file name is used.
     /// </summary>
     public static PacketSource Create(CaptureConfig config, string? loopGuardFilter, ILogger logger, TimeProvider time, string? taskName = null) =>

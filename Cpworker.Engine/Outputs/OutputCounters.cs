@@ -2,7 +2,7 @@ namespace Cpworker.Engine.Outputs;
 
 /// <summary>
 /// The counters of one output. Every packet handed to the output lands in exactly one of
-/// forwarded, direction drop, rate-limit drop and error drop (behaviour §5).
+/// forwarded, direction drop, rate-limit drop and error drop (docs/packet-path.md, "Counting").
 /// </summary>
 /// <remarks>
 /// Each half is written by one thread only, with plain increments (no interlocked operations on the

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Engine.Runtime;
 
-/// <summary>Reload (behaviour §8): swap the configuration without touching unchanged tasks.</summary>
+/// <summary>Reload (docs/operations.md, "Reload"): swap the configuration without touching unchanged tasks.</summary>
 public sealed partial class CpworkerEngine
 {
     /// <summary>Serialises reloads: a second one waits until the first is complete.</summary>

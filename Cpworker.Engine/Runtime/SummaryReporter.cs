@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Engine.Runtime;
 
-/// <summary>Logs a one-line summary per task every 60 s: packets/s, Mbit/s, drops (behaviour §8).</summary>
+/// <summary>Logs a one-line summary per task every 60 s: packets/s, Mbit/s, drops (docs/operations.md, "The log").</summary>
 internal sealed class SummaryReporter : IDisposable
 {
     /// <summary>Interval between summaries.</summary>

@@ -12,7 +12,7 @@ namespace Cpworker.Engine.Runtime;
 /// <summary>
 /// Keeps one task running: builds its graph, starts its scheduler, and when the task cannot start
 /// or fails (interface removed, netns gone) logs it, marks it failed and retries while the other
-/// tasks run on (behaviour §8). Retries back off from 5 s to 60 s and the failure is logged again
+/// tasks run on (docs/operations.md, "Task failures"). Retries back off from 5 s to 60 s and the failure is logged again
 /// only when it changes or once a minute; a permanent failure
 /// (<see cref="CaptureException.IsPermanent"/>) is logged once and not retried
 /// (docs/operations.md, "Task failures").
@@ -20,7 +20,7 @@ namespace Cpworker.Engine.Runtime;
 [SuppressMessage("Reliability", "CA1001", Justification = "_stop is only cancelled, never given a timer or linked: it holds no resource, and the tokens the task's threads hold must stay valid after the runner ends.")]
 internal sealed class TaskRunner
 {
-    /// <summary>Pause between a failure and the next attempt (behaviour §8).</summary>
+    /// <summary>Pause between a failure and the next attempt (docs/operations.md, "Task failures").</summary>
     public static readonly TimeSpan DefaultRetryInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest pause, as a multiple of the first one (5 s → 60 s).</summary>

@@ -12,7 +12,7 @@ using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
 namespace Cpworker.Host.Control;
 
 /// <summary>
-/// Answers one control request (behaviour §7). Replies are built on request from the engine's
+/// Answers one control request (docs/operations.md, "The protocol"). Replies are built on request from the engine's
 /// counters; nothing here touches a packet thread.
 /// </summary>
 internal sealed class ControlCommands

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Cpworker.Host.Control;
 
 /// <summary>
-/// The control socket (behaviour §7): a Unix stream socket speaking the C implementation's
+/// The control socket (docs/operations.md, "The control socket"): a Unix stream socket speaking the C implementation's
 /// line-delimited JSON protocol. Each client is served on its own async task; nothing here runs
 /// on, waits for or locks against a packet thread.
 /// </summary>

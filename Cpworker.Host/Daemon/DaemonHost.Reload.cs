@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Host.Daemon;
 
-/// <summary>Reload (behaviour §8): SIGHUP and <c>reload_config</c> re-read the file; the engine swaps tasks.</summary>
+/// <summary>Reload (docs/operations.md, "Reload"): SIGHUP and <c>reload_config</c> re-read the file; the engine swaps tasks.</summary>
 internal sealed partial class DaemonHost
 {
     /// <summary>Serialises reloads from the file to the engine: one at a time, in the order requested.</summary>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Cpworker.Host.Logging;
 
 /// <summary>
-/// Logs to stderr as behaviour §8 asks: <c>YYYY-mm-ddTHH:MM:SS LEVEL message</c>, one line per
+/// Logs to stderr as docs/operations.md, "The log" describes: <c>YYYY-mm-ddTHH:MM:SS LEVEL message</c>, one line per
 /// event, never interleaved (a single lock around each whole line).
 /// </summary>
 internal sealed class StderrLoggerFactory : ILoggerFactory

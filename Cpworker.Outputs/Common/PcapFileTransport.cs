@@ -8,7 +8,7 @@ namespace Cpworker.Outputs.Common;
 /// <summary>
 /// What the <c>file</c> and <c>rotating_file</c> transports share: writing whole buffers to the
 /// current <see cref="PcapFileWriter"/>, noticing a file removed under it, and the failure policy of
-/// behaviour §6 — a buffer that cannot be written is counted as error drops, the failure is logged
+/// docs/files.md, "Errors" — a buffer that cannot be written is counted as error drops, the failure is logged
 /// at most once a minute, and the next buffer goes to a new file.
 /// </summary>
 /// <remarks>

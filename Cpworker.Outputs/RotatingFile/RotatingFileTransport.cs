@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Cpworker.Outputs.RotatingFile;
 
 /// <summary>
-/// The <c>rotating_file</c> transport (behaviour §6): writes
+/// The <c>rotating_file</c> transport (docs/files.md, "rotating_file"): writes
 /// <c>&lt;file_root&gt;/&lt;yyyyMMddHH&gt;/pktminerg_dump_&lt;yyyyMMddHHmmss&gt;.pcap.part</c>, renames
 /// it to <c>….pcap</c> when complete, starts a new file at every rotation boundary (also when idle:
 /// an interval without packets yields a file with just the global header), never overwrites (a

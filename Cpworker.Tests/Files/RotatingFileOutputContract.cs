@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Tests.Files;
 
-/// <summary>The <c>rotating_file</c> output (behaviour §6), run once per lane kind, on a clock in a +05:30 zone.</summary>
+/// <summary>The <c>rotating_file</c> output (docs/files.md, "rotating_file"), run once per lane kind, on a clock in a +05:30 zone.</summary>
 public abstract class RotatingFileOutputContract
 {
     /// <summary>A zone whose hours start at :30 UTC: rotation must follow the local clock.</summary>

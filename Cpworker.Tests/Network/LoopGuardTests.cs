@@ -18,7 +18,7 @@ using NetMQ.Sockets;
 namespace Cpworker.Tests.Network;
 
 /// <summary>
-/// The loop-guard filters of the network outputs (behaviour §5): their text, that libpcap compiles
+/// The loop-guard filters of the network outputs (docs/loop-guard.md, "What it does"): their text, that libpcap compiles
 /// them, and that on a real interface they match exactly what the output sends.
 /// </summary>
 [NonParallelizable]
