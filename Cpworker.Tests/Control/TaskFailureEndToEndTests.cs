@@ -10,6 +10,7 @@ namespace Cpworker.Tests.Control;
 /// the control socket, is retried every 5 s and comes back when the interface returns, while
 /// another task's paced replay into a file carries on untouched.
 /// </summary>
+[Category(TestCategories.Root)]
 [CancelAfter(120_000)]
 public class TaskFailureEndToEndTests
 {

@@ -250,6 +250,7 @@ public abstract class FileOutputContract
         Assert.That((c.ForwardedPackets, c.ErrorDropPackets, c.HandedPackets), Is.EqualTo((9L, 12L, 21L)));
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public void A_full_disk_loses_only_what_does_not_fit_leaves_valid_files_and_recovers()
     {

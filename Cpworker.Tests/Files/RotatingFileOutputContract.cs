@@ -240,6 +240,7 @@ public abstract class RotatingFileOutputContract
         Assert.That(h.Counters.Snapshot().HandedPackets, Is.EqualTo(7));
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public void A_full_disk_completes_valid_files_counts_the_loss_and_recovers()
     {

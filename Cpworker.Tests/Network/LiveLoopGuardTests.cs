@@ -15,6 +15,7 @@ namespace Cpworker.Tests.Network;
 /// and VXLAN outputs leave through. With the guard it forwards each captured packet once; without
 /// it the outputs' packets are captured again and the traffic feeds itself.
 /// </summary>
+[Category(TestCategories.Root)]
 [NonParallelizable]
 public sealed class LiveLoopGuardTests
 {
