@@ -4,6 +4,7 @@
 #   ./build.sh test     install what the tests need, build, run every test
 #   ./build.sh build    build; the daemon is then runnable as artifacts/bin/cpworker
 #   ./build.sh pack     NuGet packages into artifacts/packages
+#   ./build.sh fuzz TARGET SECONDS   fuzz a parser with AFL++ (config, direction, pcap, pcapng, frame, control, all)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -12,7 +13,11 @@ CONFIGURATION=${CONFIGURATION:-Release}
 # Debian packages the daemon and the tests use: libpcap for capture, tcpdump/tshark/tcpreplay as
 # real decoders and traffic sources, iproute2 for test namespaces, python3-zmq (libzmq) as a real
 # ZeroMQ receiver.
-APT_PACKAGES=(libpcap0.8 libpcap0.8-dev tcpdump tshark tcpreplay iproute2 procps python3-zmq libzmq5 ca-certificates)
+APT_PACKAGES=(libpcap0.8 libpcap0.8-dev tcpdump tshark tcpreplay iproute2 procps python3-zmq libzmq5 ca-certificates e2fsprogs afl++)
+# A real Prometheus server scrapes the daemon's metrics endpoint in the metrics tests.
+APT_PACKAGES+=(prometheus)
+# bash and zsh run the generated completion scripts; man-db renders the man page in its test.
+APT_PACKAGES+=(bash zsh man-db groff-base)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }
 
@@ -58,6 +63,8 @@ case "$cmd" in
     ensure_apt_packages
     build
     dotnet test Cpworker.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" "$@"
+    # A short fuzz of every parser (docs/fuzzing.md): a crash fails the run.
+    eng/fuzz.sh all "${FUZZ_SMOKE_SECONDS:-6}" artifacts/fuzz-smoke
     ;;
   run)
     ensure_apt_packages
@@ -65,6 +72,11 @@ case "$cmd" in
     mkdir -p captures
     log "capturing on lo into $ROOT/captures/<yyyyMMddHH>/ (Ctrl-C stops and completes the files)"
     exec artifacts/bin/cpworker run -c configs/quickstart.json "$@"
+    ;;
+  fuzz)
+    ensure_apt_packages
+    ensure_dotnet
+    exec eng/fuzz.sh "$@"
     ;;
   pack)
     ensure_dotnet

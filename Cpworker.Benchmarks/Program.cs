@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Cpworker.Benchmarks.Compare;
+using Cpworker.Benchmarks.Soak;
 
 namespace Cpworker.Benchmarks;
 
@@ -10,6 +11,16 @@ internal static class Program
         if (args.Length > 0 && args[0] == "compare")
         {
             return CompareCommand.Run(args[1..], Console.Out);
+        }
+
+        if (args.Length > 0 && args[0] == "soak")
+        {
+            return SoakCommand.Run(args[1..], Console.Out);
+        }
+
+        if (args.Length > 0 && args[0] == "fastpath")
+        {
+            return FastPathCompare.Run(args[1..], Console.Out);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -30,6 +30,9 @@ internal sealed partial class DaemonChild : IDisposable
         }
     }
 
+    /// <summary>The daemon's process id (the child itself, also when started through dotnet).</summary>
+    public int Pid => _process.Id;
+
     /// <summary>Starts <c>cpworker run -c CONFIG</c>.</summary>
     public static DaemonChild Start(string daemon, string config)
     {

@@ -100,6 +100,12 @@ internal sealed class NetworkNamespace : IDisposable
 
     private static SafeFileHandle Open(string path, string what)
     {
+        // A namespace file is a regular (nsfs) file; a FIFO in its place would block in open.
+        if (ReplayFile.NotRegular(path) is { } kind && kind != "a directory")
+        {
+            throw new CaptureException($"cannot open {what} {path}: it is {kind}, not a network namespace", permanent: true);
+        }
+
         try
         {
             return File.OpenHandle(path, FileMode.Open, FileAccess.Read);

@@ -18,14 +18,16 @@ internal readonly record struct PcapFileHeader(bool Swapped, bool Nanoseconds, i
 
     /// <summary>
     /// Parses the first bytes of <paramref name="file"/> (named <paramref name="path"/> in
-    /// messages); throws <see cref="CaptureException"/> saying what is wrong when they are not a
-    /// classic pcap header.
+    /// messages); throws a permanent <see cref="CaptureException"/> saying what is wrong when they
+    /// are not a classic pcap header (no retry can fix the file).
     /// </summary>
     public static PcapFileHeader Parse(ReadOnlySpan<byte> file, string path)
     {
         if (file.Length < Length)
         {
-            throw new CaptureException($"{path} is not a pcap file: {file.Length} bytes, shorter than a pcap header");
+            throw new CaptureException(file.Length == 0
+                ? $"{path} is empty, not a pcap file"
+                : $"{path} is not a pcap file: {file.Length} bytes, shorter than a pcap header", permanent: true);
         }
 
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(file);
@@ -35,15 +37,15 @@ internal readonly record struct PcapFileHeader(bool Swapped, bool Nanoseconds, i
             0xA1B23C4D => (false, true),
             0xD4C3B2A1 => (true, false),
             0x4D3CB2A1 => (true, true),
-            0x0A0D0D0A => throw new CaptureException($"{path} is a pcapng file, which is not supported; convert it with: editcap -F pcap {path} out.pcap"),
-            0xA1B2CD34 or 0x34CDB2A1 => throw new CaptureException($"{path} is a modified (Kuznetzov) pcap file, which is not supported; convert it with: editcap -F pcap {path} out.pcap"),
-            _ => throw new CaptureException($"{path} is not a pcap file (magic 0x{magic:x8})"),
+            0x0A0D0D0A => throw new CaptureException($"{path} is a pcapng file, not a classic pcap file", permanent: true),
+            0xA1B2CD34 or 0x34CDB2A1 => throw new CaptureException($"{path} is a modified (Kuznetzov) pcap file, which is not supported; convert it with: editcap -F pcap {path} out.pcap", permanent: true),
+            _ => throw new CaptureException($"{path} is not a pcap file (magic 0x{magic:x8})", permanent: true),
         };
 
         ushort major = Read16(file[4..], swapped);
         if (major != 2)
         {
-            throw new CaptureException($"{path}: pcap version {major}.{Read16(file[6..], swapped)} is not supported (2.x is)");
+            throw new CaptureException($"{path}: pcap version {major}.{Read16(file[6..], swapped)} is not supported (2.x is)", permanent: true);
         }
 
         uint snaplen = Read32(file[16..], swapped);

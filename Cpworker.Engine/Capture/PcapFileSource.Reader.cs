@@ -69,6 +69,11 @@ internal sealed unsafe partial class PcapFileSource
             throw new InvalidOperationException("the replay is not open");
         }
 
+        if (_ng is not null)
+        {
+            return FillPcapng(batch, timeoutMs);
+        }
+
         int minimumRead = PcapFileHeader.RecordHeaderLength + _header.Snaplen;
         if (batch.DataCapacity < minimumRead)
         {
@@ -315,15 +320,17 @@ internal sealed unsafe partial class PcapFileSource
             return true;
         }
 
-        long due = _paceOriginTicks + (long)(recorded / speed * _time.TimestampFrequency / 1e9);
-        if (now >= due)
+        // In double and compared before any cast: a tiny speed puts the record past the end of
+        // time, and a saturating cast added to the origin would wrap around to "due at once".
+        double dueAfter = recorded / speed * _time.TimestampFrequency / 1e9;
+        if (now - _paceOriginTicks >= dueAfter)
         {
             return true;
         }
 
         now = _time.GetTimestamp();
-        _nextDueTicks = due;
-        return now >= due;
+        _nextDueTicks = dueAfter >= long.MaxValue - _paceOriginTicks ? long.MaxValue : _paceOriginTicks + (long)dueAfter;
+        return now >= _nextDueTicks;
     }
 
     /// <summary>Sleeps until the next record is due or <paramref name="deadline"/> (TickCount64) passes; false at the deadline.</summary>
@@ -341,7 +348,7 @@ internal sealed unsafe partial class PcapFileSource
             return true;
         }
 
-        long dueInMs = dueInTicks * 1000 / _time.TimestampFrequency;
+        long dueInMs = (long)Math.Min(dueInTicks * 1000.0 / _time.TimestampFrequency, int.MaxValue);
         if (dueInMs >= 1)
         {
             Thread.Sleep((int)Math.Min(dueInMs, left));

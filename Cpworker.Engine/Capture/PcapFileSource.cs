@@ -5,7 +5,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Cpworker.Engine.Capture;
 
 /// <summary>
-/// Replays a classic pcap file (<c>capturer.pcap_file</c>) with a managed reader: blocks of records
+/// Replays a classic pcap or a pcapng file (<c>capturer.pcap_file</c>) with a managed reader. For
+/// classic pcap, blocks of records
 /// are read straight into the batch's data and the frames are described where they lie, so a
 /// frame is never copied on the way in. A BPF filter runs per frame with
 /// <c>pcap_offline_filter</c>; non-Ethernet frames get their Ethernet header in place (the record
@@ -74,7 +75,7 @@ internal sealed partial class PcapFileSource : PacketSource
 
     /// <inheritdoc/>
     public override int MaxFrameLength =>
-        _header.Snaplen + (_header.LinkType == LinkTypeNormalizer.Ethernet ? 0 : LinkTypeNormalizer.MaxGrowth);
+        _header.Snaplen + (_header.LinkType == LinkTypeNormalizer.Ethernet && _ng is null ? 0 : LinkTypeNormalizer.MaxGrowth);
 
     /// <inheritdoc/>
     public override bool IsLossless => true;
@@ -91,16 +92,7 @@ internal sealed partial class PcapFileSource : PacketSource
         }
 
         string path = _config.FileName;
-        SafeFileHandle file;
-        try
-        {
-            file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new CaptureException($"cannot open pcap file {path}: {ex.Message}", ex);
-        }
-
+        SafeFileHandle file = ReplayFile.Open(path);
         try
         {
             Span<byte> head = stackalloc byte[PcapFileHeader.Length];
@@ -114,30 +106,75 @@ internal sealed partial class PcapFileSource : PacketSource
                 throw new CaptureException($"cannot read pcap file {path}: {ex.Message}", ex);
             }
 
-            _header = PcapFileHeader.Parse(head[..n], path);
-            if (!LinkTypeNormalizer.IsSupported(_header.LinkType))
-            {
-                throw new CaptureException($"{path}: link type {_header.LinkType} is not supported");
-            }
-
             string? filter = CaptureFilter.Compose(_config.Bpf, _loopGuard, ResolveInterface);
-            if (filter is not null)
+            if (ReplayFile.IsPcapng(head[..n]))
             {
-                string? error = OfflineBpfFilter.TryCompile(LinkTypeNormalizer.ToDlt(_header.LinkType), _header.Snaplen, filter, out _filter);
-                if (error is not null)
+                OpenPcapng(file, path, filter);
+            }
+            else
+            {
+                _header = PcapFileHeader.Parse(head[..n], path);
+                if (!LinkTypeNormalizer.IsSupported(_header.LinkType))
                 {
-                    throw new CaptureException($"cannot compile the filter for {path} ({filter}): {error}");
+                    throw new CaptureException($"{path}: link type {_header.LinkType} is not supported", permanent: true);
                 }
+
+                if (filter is not null)
+                {
+                    string? error = OfflineBpfFilter.TryCompile(LinkTypeNormalizer.ToDlt(_header.LinkType), _header.Snaplen, filter, out _filter);
+                    if (error is not null)
+                    {
+                        throw new CaptureException($"cannot compile the filter for {path} ({filter}): {error}", permanent: true);
+                    }
+                }
+
+                _offset = PcapFileHeader.Length;
             }
 
             _file = file;
-            _offset = PcapFileHeader.Length;
             _averageRecord = InitialAverageRecord;
         }
         catch
         {
             file.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Checks the start of a pcapng file (a section and its first interface, within the first block
+    /// reads) and sets up the pcapng path; the filter is compiled per interface as they appear.
+    /// </summary>
+    private void OpenPcapng(Microsoft.Win32.SafeHandles.SafeFileHandle file, string path, string? filter)
+    {
+        byte[] buffer = new byte[PcapngBufferBytes];
+        int n;
+        try
+        {
+            n = RandomAccess.Read(file, buffer, 0);
+        }
+        catch (IOException ex)
+        {
+            throw new CaptureException($"cannot read pcap file {path}: {ex.Message}", ex);
+        }
+
+        ReplayFile.CheckHeader(buffer.AsSpan(0, n), path);
+        _header = new PcapFileHeader(false, true, LibpcapCaptureConfig.MaxSnaplen, LinkTypeNormalizer.Ethernet);
+        _ng = new PcapngReader();
+        _ngBuffer = buffer;
+        _ngBase = 0;
+        _ngStart = 0;
+        _ngEnd = n;
+        _filterExpression = filter;
+        if (filter is not null)
+        {
+            // Checked once against Ethernet so that a filter that can never compile fails the start.
+            string? error = OfflineBpfFilter.TryCompile(LinkTypeNormalizer.ToDlt(LinkTypeNormalizer.Ethernet), LibpcapCaptureConfig.MaxSnaplen, filter, out OfflineBpfFilter? probe);
+            probe?.Dispose();
+            if (error is not null)
+            {
+                throw new CaptureException($"cannot compile the filter for {path} ({filter}): {error}", permanent: true);
+            }
         }
     }
 
@@ -149,6 +186,12 @@ internal sealed partial class PcapFileSource : PacketSource
     public override void SetFilter(string? filter)
     {
         ObjectDisposedException.ThrowIf(_file is null, this);
+        if (_ng is not null)
+        {
+            SetPcapngFilter(filter);
+            return;
+        }
+
         OfflineBpfFilter? compiled = null;
         if (filter is not null)
         {
@@ -170,6 +213,7 @@ internal sealed partial class PcapFileSource : PacketSource
         _file = null;
         _filter?.Dispose();
         _filter = null;
+        ClearInterfaceFilters();
         base.Dispose();
     }
 

@@ -47,6 +47,12 @@ public sealed record LibpcapCaptureConfig : CaptureConfig
 /// <summary><c>capturer.pcap_file</c>: replay of a capture file.</summary>
 public sealed record PcapFileCaptureConfig : CaptureConfig
 {
+    /// <summary>Slowest <c>speed</c>: one recorded second takes about 3 hours.</summary>
+    internal const double MinSpeed = 0.0001;
+
+    /// <summary>Fastest numeric <c>speed</c>; beyond it a replay is as fast as <c>"max"</c> anyway.</summary>
+    internal const double MaxSpeed = 1_000_000;
+
     /// <summary><c>file_name</c>, variables expanded.</summary>
     public required string FileName { get; init; }
 

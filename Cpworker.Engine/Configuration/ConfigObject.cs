@@ -8,7 +8,7 @@ namespace Cpworker.Engine.Configuration;
 /// type and range problems to the shared <see cref="ConfigDiagnostics"/> instead of throwing, and
 /// remembers which keys were read so that the rest can be warned about as unknown.
 /// </summary>
-internal sealed class ConfigObject
+public sealed class ConfigObject
 {
     /// <summary>The object being read.</summary>
     private readonly JsonElement _element;
@@ -27,7 +27,7 @@ internal sealed class ConfigObject
     public string Path { get; }
 
     /// <summary>Where problems go, and how variables are expanded.</summary>
-    public ConfigReadContext Context { get; }
+    internal ConfigReadContext Context { get; }
 
     /// <summary>The shared problem list.</summary>
     public ConfigDiagnostics Diagnostics => Context.Diagnostics;
@@ -36,7 +36,7 @@ internal sealed class ConfigObject
     public JsonElement Element => _element;
 
     /// <summary>Wraps the document root; reports an error and returns null when it is not an object.</summary>
-    public static ConfigObject? Root(JsonElement element, ConfigReadContext context)
+    internal static ConfigObject? Root(JsonElement element, ConfigReadContext context)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -244,5 +244,5 @@ internal sealed class ConfigObject
     }
 
     /// <summary>Formats a number for messages the same way everywhere.</summary>
-    public static string Format(long n) => n.ToString(CultureInfo.InvariantCulture);
+    internal static string Format(long n) => n.ToString(CultureInfo.InvariantCulture);
 }

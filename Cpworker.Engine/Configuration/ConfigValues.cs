@@ -6,7 +6,7 @@ namespace Cpworker.Engine.Configuration;
 /// Value readers shared by the loader and the output types' parsers, on top of
 /// <see cref="ConfigObject"/>: each reports a problem at the value's JSON path and returns null.
 /// </summary>
-internal static class ConfigValues
+public static class ConfigValues
 {
     /// <summary>Longest interface name Linux accepts (IFNAMSIZ − 1).</summary>
     public const int MaxInterfaceNameBytes = 15;

@@ -20,6 +20,9 @@ public sealed record CpworkerConfig
     /// <summary><c>control.unix.path</c>; null when no control socket is configured.</summary>
     public string? ControlSocketPath { get; init; }
 
+    /// <summary><c>metrics.prometheus.listen</c> (<c>HOST:PORT</c>): where the daemon serves Prometheus metrics; null = off.</summary>
+    public string? PrometheusListen { get; init; }
+
     /// <summary><c>tasks</c>.</summary>
     public IReadOnlyList<TaskConfig> Tasks { get; init; } = [];
 }

@@ -11,7 +11,7 @@ namespace Cpworker.Engine.Configuration;
 /// at the given JSON path and never throws for a missing or unusable resource.
 /// </summary>
 /// <remarks>These run on the calling thread, in its network namespace: interface and name lookups see that namespace.</remarks>
-internal static partial class HostChecks
+public static partial class HostChecks
 {
     private const int WriteOk = 2;
     private const int ExecuteOk = 1;
@@ -45,27 +45,6 @@ internal static partial class HostChecks
         if (!NetworkInterface.GetAllNetworkInterfaces().Any(nic => nic.Name == name))
         {
             diagnostics.Error(path, $"there is no network interface \"{name}\" on this host");
-        }
-    }
-
-    /// <summary>Reports an error when <paramref name="file"/> does not exist, is a directory or cannot be opened for reading.</summary>
-    public static void FileReadable(string file, string path, ConfigDiagnostics diagnostics)
-    {
-        if (Directory.Exists(file))
-        {
-            diagnostics.Error(path, $"{file} is a directory, not a file");
-            return;
-        }
-
-        try
-        {
-            using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Error(path, ex is FileNotFoundException or DirectoryNotFoundException
-                ? $"file {file} does not exist"
-                : $"cannot read {file}: {ex.Message}");
         }
     }
 

@@ -25,19 +25,19 @@ internal static class ConfigHostChecker
     public static void Check(CpworkerConfig config, OutputTypeRegistry outputTypes, ConfigDiagnostics diagnostics)
     {
         CheckCpus(config.CpuAffinity, diagnostics);
+        CheckMemory(config, diagnostics);
         string? loopGuard = LoopGuardFilter.Build(config.Tasks, outputTypes);
         foreach (TaskConfig task in config.Tasks)
         {
             string taskPath = $"tasks[{task.Index}]";
-            switch (task.Capturer)
+            SourceType source = SourceTypes.For(task.Capturer);
+            source.CheckHost(task.Capturer, new SourceHostCheck
             {
-                case LibpcapCaptureConfig live:
-                    CheckLive(task, live, LoopGuardFilter.ForTask(task, loopGuard), diagnostics);
-                    break;
-                case PcapFileCaptureConfig file:
-                    CheckReplay(task, file, LoopGuardFilter.ForTask(task, loopGuard), diagnostics);
-                    break;
-            }
+                Path = $"{taskPath}.capturer.{source.Name}",
+                Diagnostics = diagnostics,
+                LoopGuard = LoopGuardFilter.ForTask(task, loopGuard),
+                CheckDirection = captureInterface => CheckDirection(task, captureInterface, diagnostics),
+            });
 
             foreach (OutputConfig output in task.Outputs)
             {
@@ -56,6 +56,42 @@ internal static class ConfigHostChecker
                 HostChecks.DirectoryWritable(directory, "control.unix.path", diagnostics, mayCreate: true);
             }
         }
+    }
+
+    /// <summary>
+    /// Reports at <c>tasks</c> (process-wide: fatal at start and reload) when the capture buffers of
+    /// the live tasks and the pipeline buffers together ask for more than this machine's memory.
+    /// </summary>
+    private static void CheckMemory(CpworkerConfig config, ConfigDiagnostics diagnostics)
+    {
+        long capture = config.Tasks.Sum(t => SourceTypes.For(t.Capturer).CaptureBufferMb(t.Capturer));
+        long pipeline = config.ExecutionModel == ExecutionModel.Pipeline ? (long)config.Tasks.Count * (config.PipelineBufferSizeMb ?? 0) : 0;
+        long? memory = MachineMemoryMb();
+        if (memory is long total && capture + pipeline > total)
+        {
+            diagnostics.Error("tasks", $"the tasks ask for {capture + pipeline} MiB of buffers ({capture} MiB of capture buffers, {pipeline} MiB of pipeline buffers), more than this machine's {total} MiB of memory");
+        }
+    }
+
+    /// <summary>MemTotal of /proc/meminfo in MiB; null when unreadable.</summary>
+    internal static long? MachineMemoryMb()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/meminfo"))
+            {
+                if (line.StartsWith("MemTotal:", StringComparison.Ordinal) &&
+                    long.TryParse(line[9..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out long kb))
+                {
+                    return kb / 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
     }
 
     /// <summary>The CPUs of this machine that are online; what the thread may use when sysfs is unreadable.</summary>
@@ -89,85 +125,6 @@ internal static class ConfigHostChecker
         if (missing.Count > 0)
         {
             diagnostics.Error("cpu_affinity", $"CPU {string.Join(", ", missing)} {(missing.Count == 1 ? "does" : "do")} not exist on this host (online: {string.Join(",", online.Order())})");
-        }
-    }
-
-    private static void CheckLive(TaskConfig task, LibpcapCaptureConfig live, string? loopGuard, ConfigDiagnostics diagnostics)
-    {
-        string path = $"tasks[{task.Index}].capturer.libpcap";
-        string where = live.Netns is null ? "on this host" : $"in netns {live.Netns}";
-        string? filter = null;
-        bool filterComposed = true;
-        try
-        {
-            // Everything that names an interface is resolved where the capture will run.
-            NetworkNamespace.Run(live.Netns, () =>
-            {
-                if (InterfaceResolver.Find(live.Interface) is null)
-                {
-                    diagnostics.Error($"{path}.interface", $"there is no network interface \"{live.Interface}\" {where}");
-                }
-
-                filterComposed = TryCompose(live.Bpf, loopGuard, $"{path}.bpf", diagnostics, out filter);
-                CheckDirection(task, live.Interface, diagnostics);
-                return 0;
-            });
-        }
-        catch (CaptureException ex)
-        {
-            diagnostics.Error($"{path}.netns", ex.Message);
-            return;
-        }
-
-        if (filterComposed)
-        {
-            CheckCompiles(filter, live.Snaplen, live.Bpf is null ? path : $"{path}.bpf", diagnostics);
-        }
-    }
-
-    private static void CheckReplay(TaskConfig task, PcapFileCaptureConfig file, string? loopGuard, ConfigDiagnostics diagnostics)
-    {
-        string path = $"tasks[{task.Index}].capturer.pcap_file";
-        HostChecks.FileReadable(file.FileName, $"{path}.file_name", diagnostics);
-        if (TryCompose(file.Bpf, loopGuard, $"{path}.bpf", diagnostics, out string? filter))
-        {
-            CheckCompiles(filter, LibpcapCaptureConfig.MaxSnaplen, file.Bpf is null ? path : $"{path}.bpf", diagnostics);
-        }
-
-        CheckDirection(task, null, diagnostics);
-    }
-
-    private static bool TryCompose(string? bpf, string? loopGuard, string path, ConfigDiagnostics diagnostics, out string? filter)
-    {
-        filter = null;
-        if (bpf is null && loopGuard is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            filter = CaptureFilter.Compose(bpf, loopGuard, InterfaceResolver.Find);
-            return true;
-        }
-        catch (CaptureException ex)
-        {
-            diagnostics.Error(path, ex.Message);
-            return false;
-        }
-    }
-
-    private static void CheckCompiles(string? filter, int snaplen, string path, ConfigDiagnostics diagnostics)
-    {
-        if (filter is null)
-        {
-            return;
-        }
-
-        string? problem = BpfCompiler.Check(filter, snaplen);
-        if (problem is not null)
-        {
-            diagnostics.Error(path, $"the capture filter \"{filter}\" does not compile: {problem}");
         }
     }
 

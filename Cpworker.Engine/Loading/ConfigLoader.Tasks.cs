@@ -47,7 +47,7 @@ internal static partial class ConfigLoader
 
             DirectionConfig? direction = ReadReqPattern(t);
             CaptureConfig? capturer = ReadCapturer(t);
-            IReadOnlyList<OutputConfig> outputs = ReadOutputs(t, outputTypes);
+            IReadOnlyList<OutputConfig> outputs = OutputCountWithin(t) ? ReadOutputs(t, outputTypes) : [];
             t.WarnUnknownKeys();
             foreach (OutputConfig output in outputs)
             {

@@ -81,6 +81,17 @@ internal static partial class ConfigLoader
         string json;
         try
         {
+            // Never opened when it is not a regular file (a FIFO would block), never read when huge.
+            if (Capture.ReplayFile.NotRegular(path) is { } kind)
+            {
+                return Unreadable($"the configuration file {path} is {kind}, not a regular file");
+            }
+
+            if (File.Exists(path) && new FileInfo(path).Length > MaxConfigBytes)
+            {
+                return Unreadable($"the configuration file {path} is {new FileInfo(path).Length} bytes, more than {MaxConfigBytes}");
+            }
+
             json = File.ReadAllText(path, Encoding.UTF8);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
@@ -91,6 +102,13 @@ internal static partial class ConfigLoader
         }
 
         return Load(json, outputTypes, environment);
+
+        static ConfigLoadResult Unreadable(string message)
+        {
+            var diagnostics = new ConfigDiagnostics();
+            diagnostics.Error("", message);
+            return new ConfigLoadResult(null, diagnostics);
+        }
     }
 
     private static CpworkerConfig ReadRoot(ConfigObject root, OutputTypeRegistry outputTypes)
@@ -100,7 +118,10 @@ internal static partial class ConfigLoader
         ExecutionModel? model = ReadExecutionModel(root);
         int? pipelineMb = ReadPipeline(root, model);
         string? controlPath = ReadControl(root);
-        IReadOnlyList<TaskConfig> tasks = ReadTasks(root, outputTypes);
+        string? prometheusListen = ReadMetrics(root);
+        int maxTasks = ReadMaxTasks(root);
+        IReadOnlyList<TaskConfig> tasks = TaskCountWithin(root, maxTasks) ? ReadTasks(root, outputTypes) : [];
+        CheckThreads(root, model, tasks);
         root.WarnUnknownKeys();
         return new CpworkerConfig
         {
@@ -109,6 +130,7 @@ internal static partial class ConfigLoader
             ExecutionModel = model ?? ExecutionModel.Rtc,
             PipelineBufferSizeMb = pipelineMb,
             ControlSocketPath = controlPath,
+            PrometheusListen = prometheusListen,
             Tasks = tasks,
         };
     }

@@ -1,7 +1,7 @@
 namespace Cpworker.Engine.Logging;
 
 /// <summary>Lets a repeated failure be logged at most once per interval (write errors: once a minute).</summary>
-internal sealed class LogThrottle
+public sealed class LogThrottle
 {
     private readonly TimeProvider _time;
     private readonly long _intervalTicks;

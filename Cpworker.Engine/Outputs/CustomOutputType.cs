@@ -51,42 +51,24 @@ internal sealed class CustomOutputType : OutputType
     }
 
     /// <summary>Copies each packet with its metadata into the current buffer; one buffer per batch.</summary>
-    private sealed class Encoder : OutputEncoder
+    private sealed class Encoder : BufferedEncoder
     {
-        private SendBuffer? _buffer;
-
         public override bool Encode(in Packet packet)
         {
-            int need = PacketBatchView.RecordHeaderLength + packet.Frame.Length;
-            if (_buffer is not null && (_buffer.MessageCount == _buffer.MaxMessages || _buffer.Free.Length < need))
-            {
-                Lane.Submit(_buffer);
-                _buffer = null;
-            }
-
-            _buffer ??= Lane.TryRent();
-            if (_buffer is null || _buffer.Free.Length < need)
+            SendBuffer? buffer = Reserve(PacketBatchView.RecordHeaderLength + packet.Frame.Length, messages: 1);
+            if (buffer is null)
             {
                 return false; // the plug-in is behind: this packet is lost, counted
             }
 
-            int written = PacketBatchView.WriteRecord(_buffer.Free, packet);
-            _buffer.AddMessage(written, packet.Frame.Length);
-            _buffer.PacketCount++;
-            _buffer.PacketBytes += packet.Frame.Length;
+            int written = PacketBatchView.WriteRecord(buffer.Free, packet);
+            buffer.AddMessage(written, packet.Frame.Length);
+            buffer.PacketCount++;
+            buffer.PacketBytes += packet.Frame.Length;
             return true;
         }
 
         public override void EndOfBatch() => Flush();
-
-        public override void Flush()
-        {
-            if (_buffer is not null)
-            {
-                Lane.Submit(_buffer);
-                _buffer = null;
-            }
-        }
     }
 
     /// <summary>Hands each buffer to the plug-in as a batch; counts what it throws away.</summary>

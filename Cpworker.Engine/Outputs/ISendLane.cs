@@ -5,7 +5,7 @@ namespace Cpworker.Engine.Outputs;
 /// call on the same thread (rtc) or a queue to the output's sender thread (pipeline).
 /// </summary>
 /// <remarks>Called only from the encoder's thread.</remarks>
-internal interface ISendLane
+public interface ISendLane
 {
     /// <summary>
     /// An empty buffer, owned by the caller until <see cref="Submit"/> or <see cref="Return"/>;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Cpworker.Engine.Outputs;
 
 /// <summary>What an output instance is given when it is created.</summary>
-internal sealed class OutputContext
+public sealed class OutputContext
 {
     /// <summary>The task the output belongs to.</summary>
     public required string TaskName { get; init; }

@@ -2,14 +2,16 @@ namespace Cpworker.Engine.Outputs;
 
 /// <summary>
 /// The counters of one output. Every packet handed to the output lands in exactly one of
-/// forwarded, direction drop, rate-limit drop and error drop (docs/packet-path.md, "Counting").
+/// forwarded, direction drop, rate-limit drop and error drop (docs/packet-path.md, "Counting"), once its fate is known;
+/// until then (accepted by the encoder, queued for the sender) it is in flight and in none of them.
+/// Every counter only grows.
 /// </summary>
 /// <remarks>
 /// Each half is written by one thread only, with plain increments (no interlocked operations on the
 /// packet path); readers on other threads see each 64-bit value whole. The halves are separate
 /// objects so that the packet thread and the sender thread do not share a cache line.
 /// </remarks>
-internal sealed class OutputCounters
+public sealed class OutputCounters
 {
     /// <summary>Written by the thread that runs the output's encoder stage.</summary>
     public PacketSide Packet { get; } = new();
@@ -18,26 +20,30 @@ internal sealed class OutputCounters
     public SenderSide Sender { get; } = new();
 
     /// <summary>A consistent-enough copy for reporting: each value is read once.</summary>
-    public OutputCounterSnapshot Snapshot()
+    internal OutputCounterSnapshot Snapshot()
     {
-        long acceptedPackets = Volatile.Read(ref Packet.AcceptedPackets);
-        long acceptedBytes = Volatile.Read(ref Packet.AcceptedBytes);
+        // Forwarded is the sender's own count of packets whose fate is known: a packet in flight
+        // (accepted, not yet sent) is in no outcome yet, so that no published counter ever goes back.
         long sendErrorPackets = Volatile.Read(ref Sender.ErrorPackets);
         long sendErrorBytes = Volatile.Read(ref Sender.ErrorBytes);
         return new OutputCounterSnapshot(
-            ForwardedPackets: acceptedPackets - sendErrorPackets,
-            ForwardedBytes: acceptedBytes - sendErrorBytes,
+            ForwardedPackets: Volatile.Read(ref Sender.ForwardedPackets),
+            ForwardedBytes: Volatile.Read(ref Sender.ForwardedBytes),
             DirectionDropPackets: Volatile.Read(ref Packet.DirectionDropPackets),
             DirectionDropBytes: Volatile.Read(ref Packet.DirectionDropBytes),
             RateLimitDropPackets: Volatile.Read(ref Packet.RateLimitDropPackets),
             RateLimitDropBytes: Volatile.Read(ref Packet.RateLimitDropBytes),
             ErrorDropPackets: Volatile.Read(ref Packet.ErrorPackets) + sendErrorPackets,
             ErrorDropBytes: Volatile.Read(ref Packet.ErrorBytes) + sendErrorBytes,
-            HeartbeatPackets: Volatile.Read(ref Packet.HeartbeatPackets));
+            HeartbeatPackets: Volatile.Read(ref Packet.HeartbeatPackets))
+        {
+            SocketDatagrams = Volatile.Read(ref Sender.SocketDatagrams),
+            RingDatagrams = Volatile.Read(ref Sender.RingDatagrams),
+        };
     }
 
     /// <summary>Counters owned by the encoder thread.</summary>
-    internal sealed class PacketSide
+    public sealed class PacketSide
     {
         /// <summary>Packets that passed direction, rate limit and encoding; forwarded unless the transport later fails them.</summary>
         public long AcceptedPackets;
@@ -68,7 +74,7 @@ internal sealed class OutputCounters
     }
 
     /// <summary>Counters owned by the transport thread.</summary>
-    internal sealed class SenderSide
+    public sealed class SenderSide
     {
         /// <summary>Accepted packets the transport failed to send or write.</summary>
         public long ErrorPackets;
@@ -78,5 +84,31 @@ internal sealed class OutputCounters
 
         /// <summary>Datagrams or messages that failed (a split packet can fail several).</summary>
         public long FailedSends;
+
+        /// <summary>Accepted packets sent or written: settled by <see cref="OutputTransport.Deliver"/> once a buffer's send returned.</summary>
+        public long ForwardedPackets;
+
+        /// <summary>Bytes of <see cref="ForwardedPackets"/>.</summary>
+        public long ForwardedBytes;
+
+        /// <summary>Adds the packets of a sent buffer that did not fail (never negative: a split packet's failure may land in a later buffer).</summary>
+        public void Settle(long packets, long bytes)
+        {
+            ForwardedPackets += Math.Max(0, packets);
+            ForwardedBytes += Math.Max(0, bytes);
+        }
+
+        /// <summary>Adds packets whose send threw: they are lost.</summary>
+        public void Fail(long packets, long bytes)
+        {
+            ErrorPackets += Math.Max(0, packets);
+            ErrorBytes += Math.Max(0, bytes);
+        }
+
+        /// <summary>Datagrams the kernel took through the socket (<c>sendmmsg</c>) path (GRE, VXLAN); only grows.</summary>
+        public long SocketDatagrams;
+
+        /// <summary>Datagrams handed to the kernel through the AF_PACKET TX ring (<c>send_path</c>); only grows.</summary>
+        public long RingDatagrams;
     }
 }

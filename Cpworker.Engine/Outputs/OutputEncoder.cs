@@ -11,7 +11,7 @@ namespace Cpworker.Engine.Outputs;
 /// pipeline). Direction filtering, slicing and rate limiting are done before
 /// <see cref="Encode"/> by <see cref="OutputStage"/>.
 /// </remarks>
-internal abstract class OutputEncoder
+public abstract class OutputEncoder
 {
     private ISendLane? _lane;
 

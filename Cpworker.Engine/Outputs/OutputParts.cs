@@ -11,7 +11,7 @@ namespace Cpworker.Engine.Outputs;
 /// thread under every model, and when its buffers are full the output drops (counted) rather than
 /// hold the task up, even on a replay.
 /// </param>
-internal sealed record OutputParts(
+public sealed record OutputParts(
     OutputEncoder Encoder,
     OutputTransport Transport,
     int BufferBytes,

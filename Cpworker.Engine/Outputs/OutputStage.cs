@@ -27,6 +27,7 @@ internal sealed class OutputStage
     {
         Context = context;
         Parts = parts;
+        parts.Transport.SettleInto(context.Counters.Sender);
         _encoder = parts.Encoder;
         _counters = context.Counters.Packet;
         _slice = context.Config.Slice;

@@ -1,7 +1,7 @@
 namespace Cpworker.Engine.Outputs;
 
 /// <summary>An output could not be created (socket, file, device); the task is retried later.</summary>
-internal sealed class OutputStartException : Exception
+public sealed class OutputStartException : Exception
 {
     /// <summary>Creates the exception with a message that names what is wrong.</summary>
     public OutputStartException(string message) : base(message)

@@ -6,7 +6,7 @@ namespace Cpworker.Engine.Outputs;
 /// A kind of output (<c>gre</c>, <c>vxlan</c>, <c>file</c> …): reads its config object, checks it
 /// against the host, and builds instances. The engine knows outputs only through this type.
 /// </summary>
-internal abstract class OutputType
+public abstract class OutputType
 {
     /// <summary>The <c>type</c> value and the name of the output's config object.</summary>
     public abstract string Name { get; }

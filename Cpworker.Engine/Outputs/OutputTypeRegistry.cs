@@ -1,7 +1,7 @@
 namespace Cpworker.Engine.Outputs;
 
 /// <summary>The output types a configuration may name, by <c>type</c>.</summary>
-internal sealed class OutputTypeRegistry
+public sealed class OutputTypeRegistry
 {
     private readonly Dictionary<string, OutputType> _types = new(StringComparer.Ordinal);
 

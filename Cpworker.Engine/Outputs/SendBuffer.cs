@@ -10,7 +10,7 @@ namespace Cpworker.Engine.Outputs;
 /// Owned by exactly one side at a time. The encoder rents it from its <see cref="ISendLane"/>,
 /// fills it and submits it; from then on it belongs to the transport until the lane takes it back.
 /// </remarks>
-internal sealed unsafe class SendBuffer
+public sealed unsafe class SendBuffer
 {
     /// <summary>The bytes; pinned so that the transport can pass pointers to the kernel.</summary>
     private readonly byte[] _data;

@@ -5,10 +5,10 @@ namespace Cpworker.Engine.Outputs;
 /// batch, a linger). One budget for every output of the task, so that waits one after another
 /// still end within the daemon's 3 s stop.
 /// </summary>
-internal sealed class StopClock
+public sealed class StopClock
 {
     /// <summary>Time the outputs' closing waits get from the stop request.</summary>
-    public static readonly TimeSpan CloseBudget = TimeSpan.FromMilliseconds(1500);
+    internal static readonly TimeSpan CloseBudget = TimeSpan.FromMilliseconds(1500);
 
     /// <summary><see cref="Environment.TickCount64"/> when waiting must end; max while running.</summary>
     private long _deadline = long.MaxValue;
@@ -17,11 +17,11 @@ internal sealed class StopClock
     public bool Stopping => Volatile.Read(ref _deadline) != long.MaxValue;
 
     /// <summary>Starts the budget (the first call counts).</summary>
-    public void Begin(TimeSpan budget) =>
+    internal void Begin(TimeSpan budget) =>
         Interlocked.CompareExchange(ref _deadline, Environment.TickCount64 + (long)budget.TotalMilliseconds, long.MaxValue);
 
     /// <summary>Ends the budget at once (abort).</summary>
-    public void Expire() => Volatile.Write(ref _deadline, Environment.TickCount64);
+    internal void Expire() => Volatile.Write(ref _deadline, Environment.TickCount64);
 
     /// <summary><paramref name="wait"/>, cut to what is left of the budget.</summary>
     public TimeSpan Limit(TimeSpan wait)

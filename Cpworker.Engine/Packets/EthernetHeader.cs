@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Cpworker.Engine.Packets;
 
 /// <summary>The Ethernet header and its VLAN tag stack, as every part of cpworker reads them.</summary>
-internal static class EthernetHeader
+public static class EthernetHeader
 {
     /// <summary>Bytes of an untagged Ethernet header.</summary>
     public const int Length = 14;

@@ -41,9 +41,15 @@ public sealed class CpworkerEngineOptions
         return this;
     }
 
-    /// <summary>Adds a built-in output type (the Cpworker.Outputs package registers its own this way).</summary>
-    internal CpworkerEngineOptions AddOutputType(OutputType type)
+    /// <summary>
+    /// Lets configurations use <c>"type": "<paramref name="type"/>.Name"</c> for an output that runs
+    /// inline on the packet path like cpworker's own (the Cpworker.Outputs package registers its
+    /// types this way). A type of the same name is replaced.
+    /// </summary>
+    public CpworkerEngineOptions AddOutputType(OutputType type)
     {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentException.ThrowIfNullOrWhiteSpace(type.Name, nameof(type));
         Registry.Add(type);
         return this;
     }

@@ -33,7 +33,7 @@ internal sealed class InlineSendLane : ISendLane
     {
         try
         {
-            _transport.Send(buffer);
+            _transport.Deliver(buffer);
         }
         finally
         {

@@ -253,7 +253,7 @@ internal abstract class PacketScheduler
                     {
                         try
                         {
-                            transport.Send(buffer);
+                            transport.Deliver(buffer);
                         }
                         catch (Exception ex)
                         {

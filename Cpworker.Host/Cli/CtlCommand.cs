@@ -36,10 +36,11 @@ internal static class CtlCommand
         Add(ctl, ctx, "ping", "Check that the daemon answers.", (c, p, t) => Simple(ctx, c, p, "ping", r => $"pong: ts_ms {r["ts_ms"]}", null, t));
         Add(ctl, ctx, "info", "Version, pid, uptime, config file of the daemon.", (c, p, t) => Simple(ctx, c, p, "info", FormatInfo, null, t));
         Add(ctl, ctx, "tasks", "Every task's state and counters.", (c, p, t) => Simple(ctx, c, p, "tasks", FormatTasks, null, t));
-        Add(ctl, ctx, "reload", "Re-read the configuration file (the result is in the daemon's log).", (c, p, t) => Simple(ctx, c, p, "reload_config", _ => "reload requested; the daemon logs \"reload complete\" or \"reload failed: …\"", null, t));
+        Add(ctl, ctx, "reload", "Re-read the configuration file and report the outcome (exit 1 when it failed).", (c, p, t) => ReloadAsync(ctx, c, p, t));
         Add(ctl, ctx, "shutdown", "Stop the daemon gracefully (as SIGTERM).", (c, p, t) => Simple(ctx, c, p, "shutdown", _ => "shutdown requested", null, t));
 
         var level = new Argument<string>("LEVEL") { Description = "DEBUG, INFO, WARN or ERROR." };
+        level.CompletionSources.Add("DEBUG", "INFO", "WARN", "ERROR");
         var logLevel = new Command("log-level", "Change the daemon's log level now.");
         logLevel.Arguments.Add(level);
         logLevel.SetAction((p, t) => ctx.Guard(p, (c, ct) => Simple(ctx, c, p, "set_log_level", r => $"log level is now {r["level"]}", new JsonObject { ["level"] = p.GetValue(level) }, ct), t));
@@ -73,6 +74,49 @@ internal static class CtlCommand
 
         await ctx.Stdout.WriteLineAsync(parse.GetValue(ctx.Json) ? line : format(reply)).ConfigureAwait(false);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Asks for a reload with <c>"wait": true</c> and reports its outcome: exit 0 when applied, 1 with
+    /// every error when not. A daemon that ignores <c>wait</c> (the C implementation) answers OK
+    /// at once, without a <c>reload</c> object: then only its log knows.
+    /// </summary>
+    private static async Task<int> ReloadAsync(Context ctx, ControlClient client, ParseResult parse, CancellationToken cancellationToken)
+    {
+        (JsonObject reply, string line) = await client.CommandRawAsync("reload_config", new JsonObject { ["wait"] = true }, cancellationToken).ConfigureAwait(false);
+        bool ok = (string?)reply["status"] == "OK";
+        if (parse.GetValue(ctx.Json))
+        {
+            await (ok ? ctx.Stdout : ctx.Stderr).WriteLineAsync(line).ConfigureAwait(false);
+            return ok ? ExitCodes.Ok : ExitCodes.Failure;
+        }
+
+        if (reply["reload"] is not JsonObject outcome)
+        {
+            if (!ok)
+            {
+                await ctx.Stderr.WriteLineAsync($"cpworker ctl: reload_config: {reply["message"]?.GetValue<string>() ?? line}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            await ctx.Stdout.WriteLineAsync("reload requested; this daemon does not report the outcome: its log says \"reload complete\" or \"reload failed: …\"").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        string summary = outcome["summary"]?.GetValue<string>() ?? "";
+        if (ok)
+        {
+            await ctx.Stdout.WriteLineAsync(summary).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        await ctx.Stderr.WriteLineAsync($"cpworker ctl: {summary}").ConfigureAwait(false);
+        foreach (JsonNode? e in outcome["errors"] as JsonArray ?? [])
+        {
+            await ctx.Stderr.WriteLineAsync($"  {e?.GetValue<string>()}").ConfigureAwait(false);
+        }
+
+        return ExitCodes.Failure;
     }
 
     private static async Task<int> StatsAsync(Context ctx, ControlClient client, ParseResult parse, double interval, int count, CancellationToken cancellationToken)
@@ -210,21 +254,26 @@ internal static class CtlCommand
             return DefaultSocket;
         }
 
+        byte[] bytes;
         try
         {
-            using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(config), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            if (doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("control", out JsonElement control) && control.ValueKind == JsonValueKind.Object
-                && control.TryGetProperty("unix", out JsonElement unix) && unix.ValueKind == JsonValueKind.Object
-                && unix.TryGetProperty("path", out JsonElement path) && path.ValueKind == JsonValueKind.String
-                && path.GetString() is { Length: > 0 } p)
-            {
-                return p;
-            }
+            bytes = File.ReadAllBytes(config);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ControlClientException($"cannot read the control socket path from {config}: {ex.Message}");
+        }
+
+        (string? found, string? syntaxError) = ControlPathScanner.Find(bytes);
+        if (found is not null)
+        {
+            return found;
+        }
+
+        if (syntaxError is not null)
+        {
+            // The error came before control.unix.path (or there is none): the socket cannot be known from this file.
+            throw new ControlClientException($"cannot read the control socket path from {config}: {syntaxError}; give the socket with --socket PATH");
         }
 
         throw new ControlClientException($"{config} has no control.unix.path: the daemon has no control socket");

@@ -11,18 +11,19 @@ namespace Cpworker.Host.Cli;
 /// </summary>
 internal static class StatsTable
 {
-    private const string Header = "{0,-22} {1,-9} {2,14} {3,16} {4,10} {5,10} {6,10} {7,10} {8,10}";
-    private static readonly CompositeFormat s_header = CompositeFormat.Parse(Header);
+    /// <summary>Narrowest width of each column (the C tool's layout); a longer value widens its whole column.</summary>
+    private static readonly int[] s_minWidths = [22, 9, 14, 16, 10, 10, 10, 10, 10];
 
     /// <summary>The table for the <c>tasks</c> and <c>collect_stats_summary</c> replies; rates when <paramref name="previous"/> is given.</summary>
     public static string Format(JsonObject tasks, JsonObject summary, (JsonObject Tasks, JsonObject Summary)? previous, double seconds)
     {
-        var sb = new StringBuilder();
+        // Rows are cells (aligned at the end, once every width is known) or free text (error lines).
+        var lines = new List<object>();
         bool rates = previous is not null && seconds > 0;
-        sb.AppendLine(rates
+        lines.Add(rates
             ? $"rates over the last {seconds.ToString("0.0", CultureInfo.InvariantCulture)} s (tasks: captured; outputs: forwarded)"
             : "totals since start (tasks: captured; outputs: forwarded)");
-        sb.AppendLine(Row("NAME", "STATE", rates ? "PKT/S" : "PACKETS", rates ? "MBIT/S" : "BYTES", rates ? "KDROP/S" : "KDROP", rates ? "IFDROP/S" : "IFDROP", rates ? "DIRDROP/S" : "DIRDROP", rates ? "RLDROP/S" : "RLDROP", rates ? "ERRDROP/S" : "ERRDROP"));
+        lines.Add(Row("NAME", "STATE", rates ? "PKT/S" : "PACKETS", rates ? "MBIT/S" : "BYTES", rates ? "KDROP/S" : "KDROP", rates ? "IFDROP/S" : "IFDROP", rates ? "DIRDROP/S" : "DIRDROP", rates ? "RLDROP/S" : "RLDROP", rates ? "ERRDROP/S" : "ERRDROP"));
         var before = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         if (previous?.Tasks["tasks"] is JsonArray old)
         {
@@ -46,7 +47,7 @@ internal static class StatsTable
             JsonObject capture = task["capture"] as JsonObject ?? new JsonObject();
             JsonObject? wasCapture = was?["capture"] as JsonObject;
             string state = Str(task, "state");
-            sb.AppendLine(Row(
+            lines.Add(Row(
                 Str(task, "name"),
                 state,
                 Count(capture, wasCapture, "cap_packets", rates, seconds),
@@ -56,7 +57,7 @@ internal static class StatsTable
                 "", "", ""));
             if (task["error"] is JsonNode error)
             {
-                sb.AppendLine($"  error: {error.GetValue<string>()}");
+                lines.Add($"  error: {error.GetValue<string>()}");
             }
 
             var wasOutputs = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
@@ -76,7 +77,7 @@ internal static class StatsTable
                 }
 
                 wasOutputs.TryGetValue(Str(output, "name"), out JsonObject? wo);
-                sb.AppendLine(Row(
+                lines.Add(Row(
                     "  " + Str(output, "name"),
                     Str(output, "type"),
                     Count(output, wo, "fwd_packets", rates, seconds),
@@ -92,8 +93,41 @@ internal static class StatsTable
         JsonObject outp = Totals(summary, "output");
         JsonObject? wasCap = previous is { } p1 ? Totals(p1.Summary, "capture") : null;
         JsonObject? wasOut = previous is { } p2 ? Totals(p2.Summary, "output") : null;
-        sb.AppendLine(Row("TOTAL captured", "", Count(cap, wasCap, "cap_packets", rates, seconds), Volume(cap, wasCap, "cap_bytes", rates, seconds), Count(cap, wasCap, "drop_packets", rates, seconds), Count(cap, wasCap, "ifdrop_packets", rates, seconds), "", "", ""));
-        sb.AppendLine(Row("TOTAL forwarded", "", Count(outp, wasOut, "fwd_packets", rates, seconds), Volume(outp, wasOut, "fwd_bytes", rates, seconds), "", "", Count(outp, wasOut, "direction_drop_packets", rates, seconds), Count(outp, wasOut, "ratelimit_drop_packets", rates, seconds), Count(outp, wasOut, "error_drop_packets", rates, seconds)));
+        lines.Add(Row("TOTAL captured", "", Count(cap, wasCap, "cap_packets", rates, seconds), Volume(cap, wasCap, "cap_bytes", rates, seconds), Count(cap, wasCap, "drop_packets", rates, seconds), Count(cap, wasCap, "ifdrop_packets", rates, seconds), "", "", ""));
+        lines.Add(Row("TOTAL forwarded", "", Count(outp, wasOut, "fwd_packets", rates, seconds), Volume(outp, wasOut, "fwd_bytes", rates, seconds), "", "", Count(outp, wasOut, "direction_drop_packets", rates, seconds), Count(outp, wasOut, "ratelimit_drop_packets", rates, seconds), Count(outp, wasOut, "error_drop_packets", rates, seconds)));
+        return Layout(lines);
+    }
+
+    /// <summary>Pads every column to its widest cell: names and states left-aligned, numbers right-aligned.</summary>
+    private static string Layout(List<object> lines)
+    {
+        int[] widths = (int[])s_minWidths.Clone();
+        foreach (string[] cells in lines.OfType<string[]>())
+        {
+            for (int i = 0; i < cells.Length; i++)
+            {
+                widths[i] = Math.Max(widths[i], cells[i].Length);
+            }
+        }
+
+        var sb = new StringBuilder();
+        foreach (object line in lines)
+        {
+            if (line is not string[] cells)
+            {
+                sb.AppendLine((string)line);
+                continue;
+            }
+
+            var row = new StringBuilder();
+            for (int i = 0; i < cells.Length; i++)
+            {
+                row.Append(i == 0 ? "" : " ").Append(i < 2 ? cells[i].PadRight(widths[i]) : cells[i].PadLeft(widths[i]));
+            }
+
+            sb.AppendLine(row.ToString().TrimEnd());
+        }
+
         return sb.ToString();
     }
 
@@ -108,7 +142,7 @@ internal static class StatsTable
 
     private static JsonObject Totals(JsonObject summary, string section) => summary[section] as JsonObject ?? new JsonObject();
 
-    private static string Row(params string[] cells) => string.Format(CultureInfo.InvariantCulture, s_header, (object?[])cells).TrimEnd();
+    private static string[] Row(params string[] cells) => cells;
 
     private static string Str(JsonObject o, string key) => o[key]?.GetValue<string>() ?? "";
 

@@ -58,6 +58,41 @@ internal sealed class ControlCommands
         };
     }
 
+    /// <summary>
+    /// For a request answered only once something finishes (<c>reload_config</c> with
+    /// <c>"wait": true</c>): the work that produces the reply. Null for every other request.
+    /// </summary>
+    public Func<Task<JsonObject>>? Deferred(JsonElement request)
+    {
+        if (_target.ReloadAndWait is not { } reload
+            || request.ValueKind != JsonValueKind.Object
+            || !request.TryGetProperty("command", out JsonElement command) || command.ValueKind != JsonValueKind.String || command.GetString() != "reload_config"
+            || !request.TryGetProperty("wait", out JsonElement wait) || wait.ValueKind != JsonValueKind.True)
+        {
+            return null;
+        }
+
+        return async () =>
+        {
+            ControlLog.ReloadWaiting(_logger);
+            ReloadOutcome outcome = await reload().ConfigureAwait(false);
+            var result = new JsonObject
+            {
+                ["applied"] = outcome.Applied,
+                ["summary"] = outcome.Summary,
+                ["errors"] = new JsonArray(outcome.Errors.Select(e => (JsonNode?)JsonValue.Create(e)).ToArray()),
+            };
+            if (outcome.Applied)
+            {
+                return ControlJson.Ok(new JsonObject { ["reload"] = result });
+            }
+
+            JsonObject error = ControlJson.Error(outcome.Summary);
+            error["reload"] = result;
+            return error;
+        };
+    }
+
     private static JsonObject Ping() => ControlJson.Ok(new JsonObject { ["ts_ms"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
 
     private JsonObject Info() => ControlJson.Ok(new JsonObject
@@ -134,6 +169,8 @@ internal sealed class ControlCommands
                     ["error_drop_packets"] = c.ErrorDropPackets,
                     ["error_drop_bytes"] = c.ErrorDropBytes,
                     ["heartbeat_packets"] = c.HeartbeatPackets,
+                    ["socket_datagrams"] = c.SocketDatagrams,
+                    ["ring_datagrams"] = c.RingDatagrams,
                 });
             }
 

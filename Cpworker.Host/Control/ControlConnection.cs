@@ -76,7 +76,13 @@ internal sealed class ControlConnection
                         return;
                     }
 
-                    (JsonObject reply, Action? after, bool close) = Answer(line, ref handshaken);
+                    (JsonObject reply, Action? after, bool close, Func<Task<JsonObject>>? later) = Answer(line, ref handshaken);
+                    if (later is not null)
+                    {
+                        // Answered once the work is done (a reload with "wait": true); the next request waits for it.
+                        reply = await later().ConfigureAwait(false);
+                    }
+
                     if (reply.Count > 0)
                     {
                         await SendAsync(stream, reply, stopping).ConfigureAwait(false);
@@ -135,12 +141,12 @@ internal sealed class ControlConnection
         }
     }
 
-    /// <summary>The reply to one line: the reply (empty for a blank line), what to run after sending it, whether to close.</summary>
-    private (JsonObject Reply, Action? After, bool Close) Answer(ReadOnlySequence<byte> line, ref bool handshaken)
+    /// <summary>The reply to one line: the reply (empty for a blank line), what to run after sending it, whether to close, and the work whose result replaces the reply.</summary>
+    internal (JsonObject Reply, Action? After, bool Close, Func<Task<JsonObject>>? Later) Answer(ReadOnlySequence<byte> line, ref bool handshaken)
     {
         if (IsBlank(line))
         {
-            return (new JsonObject(), null, false);
+            return (new JsonObject(), null, false, null);
         }
 
         JsonDocument document;
@@ -156,7 +162,7 @@ internal sealed class ControlConnection
         }
         catch (JsonException ex)
         {
-            return (ControlJson.Error($"malformed JSON: {ex.Message}"), null, !handshaken);
+            return (ControlJson.Error($"malformed JSON: {ex.Message}"), null, !handshaken, null);
         }
 
         using (document)
@@ -164,22 +170,27 @@ internal sealed class ControlConnection
             JsonElement request = document.RootElement;
             if (handshaken)
             {
+                if (_commands.Deferred(request) is { } later)
+                {
+                    return (new JsonObject(), null, false, later);
+                }
+
                 (JsonObject reply, Action? after) = _commands.Handle(request);
-                return (reply, after, false);
+                return (reply, after, false, null);
             }
 
             if (request.ValueKind != JsonValueKind.Object || !request.TryGetProperty("version", out JsonElement version))
             {
-                return (ControlJson.Error($"handshake required: send {{\"version\":\"{ProtocolVersion}\"}} first"), null, true);
+                return (ControlJson.Error($"handshake required: send {{\"version\":\"{ProtocolVersion}\"}} first"), null, true, null);
             }
 
             if (version.ValueKind != JsonValueKind.String || version.GetString() != ProtocolVersion)
             {
-                return (ControlJson.Error($"unsupported protocol version {version.GetRawText()}: this cpworker speaks \"{ProtocolVersion}\""), null, true);
+                return (ControlJson.Error($"unsupported protocol version {version.GetRawText()}: this cpworker speaks \"{ProtocolVersion}\""), null, true, null);
             }
 
             handshaken = true;
-            return (ControlJson.Ok(), null, false);
+            return (ControlJson.Ok(), null, false, null);
         }
     }
 
@@ -226,7 +237,7 @@ internal sealed class ControlConnection
         await stream.WriteAsync(bytes, timeout.Token).ConfigureAwait(false);
     }
 
-    private static bool TryTakeLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    internal static bool TryTakeLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
     {
         SequencePosition? newline = buffer.PositionOf((byte)'\n');
         if (newline is null)

@@ -36,4 +36,8 @@ internal static partial class ControlLog
     /// <summary>The log level was changed through the socket.</summary>
     [LoggerMessage(EventId = 607, Level = LogLevel.Warning, Message = "log level set to {Level} through the control socket")]
     public static partial void LogLevelSet(ILogger logger, string level);
+
+    /// <summary>A reload_config request waits for the reload's outcome.</summary>
+    [LoggerMessage(EventId = 608, Level = LogLevel.Debug, Message = "control: reload_config (waiting for the outcome)")]
+    public static partial void ReloadWaiting(ILogger logger);
 }

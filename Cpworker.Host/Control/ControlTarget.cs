@@ -19,6 +19,9 @@ internal sealed class ControlTarget
     /// <summary>Starts a reload of the configuration file in the background (<c>reload_config</c>).</summary>
     public required Action RequestReload { get; init; }
 
+    /// <summary>Reloads and completes with the outcome (<c>reload_config</c> with <c>"wait": true</c>); null: such requests are answered at once, as without it.</summary>
+    public Func<Task<ReloadOutcome>>? ReloadAndWait { get; init; }
+
     /// <summary>Starts a graceful stop, as SIGTERM does (<c>shutdown</c>).</summary>
     public required Action RequestShutdown { get; init; }
 

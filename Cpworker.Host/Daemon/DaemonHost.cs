@@ -7,6 +7,7 @@ using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Cpworker.Host.Control;
 using Cpworker.Host.Logging;
+using Cpworker.Host.Metrics;
 using Cpworker.Outputs;
 using Microsoft.Extensions.Logging;
 using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
@@ -33,11 +34,11 @@ internal sealed partial class DaemonHost
     private SystemdNotifier? _notifier;
 
     /// <summary>Creates the daemon for a config file.</summary>
-    public DaemonHost(string configPath, bool exitAtEof, TextWriter? log = null)
+    public DaemonHost(string configPath, bool exitAtEof, TextWriter? log = null, LogFormat logFormat = LogFormat.Text)
     {
         _configPath = Path.GetFullPath(configPath);
         _exitAtEof = exitAtEof;
-        _loggers = new StderrLoggerFactory(new LogLevelSwitch(LogLevel.Information), log);
+        _loggers = new StderrLoggerFactory(new LogLevelSwitch(LogLevel.Information), log, logFormat);
         _logger = _loggers.CreateLogger("cpworker");
     }
 
@@ -107,6 +108,7 @@ internal sealed partial class DaemonHost
                 ConfigPath = _configPath,
                 LogLevel = _loggers.Level,
                 RequestReload = RequestReload,
+                ReloadAndWait = ReloadWithOutcomeAsync,
                 RequestShutdown = () => RequestStop(),
                 StartedAt = started,
                 StartedTicks = startedTicks,
@@ -125,6 +127,7 @@ internal sealed partial class DaemonHost
         try
         {
             using var metrics = new CpworkerMetrics(engine, VersionInfo.Version);
+            using PrometheusEndpoint? prometheus = config.PrometheusListen is string listen ? PrometheusEndpoint.TryStart(listen, _logger) : null;
             Engine = engine;
             DaemonLog.Starting(
                 _logger,
@@ -143,7 +146,7 @@ internal sealed partial class DaemonHost
 
             if (_exitAtEof)
             {
-                if (config.Tasks.Any(t => t.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true }))
+                if (config.Tasks.Any(t => SourceTypes.IsReplay(t.Capturer)))
                 {
                     waits.Add(engine.ReplaysFinished);
                 }
@@ -197,7 +200,7 @@ internal sealed partial class DaemonHost
     private static List<string> FailedReplays(CpworkerEngine engine)
     {
         var replays = engine.Config.Tasks
-            .Where(t => t.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true })
+            .Where(t => SourceTypes.IsReplay(t.Capturer))
             .Select(t => t.Name)
             .ToHashSet(StringComparer.Ordinal);
         return engine.GetStatus().Where(s => s.State == TaskState.Failed && replays.Contains(s.Name)).Select(s => s.Name).ToList();
@@ -214,7 +217,7 @@ internal sealed partial class DaemonHost
     /// Reads the config and runs the host checks; logs every warning and error (prefixed
     /// <c>reload failed:</c> at reload); null when it cannot run.
     /// </summary>
-    private CpworkerConfig? LoadConfig(bool reload)
+    private CpworkerConfig? LoadConfig(bool reload, List<string>? errorsOut = null)
     {
         string errorPrefix = reload ? "reload failed: " : "config: ";
         ConfigLoadResult result = ConfigLoader.LoadFile(_configPath, Registry);
@@ -223,6 +226,11 @@ internal sealed partial class DaemonHost
         {
             bool error = d.Severity == ConfigSeverity.Error;
             errors += error ? 1 : 0;
+            if (error)
+            {
+                errorsOut?.Add(d.ToString());
+            }
+
             DaemonLog.CheckProblem(_logger, error ? LogLevel.Error : LogLevel.Warning, error ? errorPrefix : "config: ", d.ToString());
         }
 
@@ -250,6 +258,11 @@ internal sealed partial class DaemonHost
             bool processWide = !d.Path.StartsWith("tasks[", StringComparison.Ordinal);
             bool error = processWide && d.Severity == ConfigSeverity.Error;
             fatal += error ? 1 : 0;
+            if (error)
+            {
+                errorsOut?.Add(d.ToString());
+            }
+
             DaemonLog.CheckProblem(_logger, error ? LogLevel.Error : LogLevel.Warning, error ? errorPrefix : "host: ", d.ToString());
         }
 

@@ -8,14 +8,10 @@ namespace Cpworker.Outputs.Common;
 /// is full and at the end of every batch (so latency stays at one batch).
 /// </summary>
 /// <remarks>
-/// Runs on the packet thread only. The buffer is rented lazily and kept between batches while it
-/// holds nothing; <see cref="Flush"/> gives it back.
+/// Runs on the packet thread only. Renting, submitting and giving back are <see cref="BufferedEncoder"/>'s.
 /// </remarks>
-internal abstract class DatagramEncoder : OutputEncoder
+internal abstract class DatagramEncoder : BufferedEncoder
 {
-    /// <summary>The buffer being filled; owned by this encoder until submitted.</summary>
-    private SendBuffer? _buffer;
-
     /// <summary>
     /// Space for one datagram of up to <paramref name="maxBytes"/> bytes, in a buffer with a free
     /// message slot; submits the current buffer first when it has no room. Empty when no buffer is
@@ -23,31 +19,8 @@ internal abstract class DatagramEncoder : OutputEncoder
     /// </summary>
     protected Span<byte> Reserve(int maxBytes)
     {
-        SendBuffer? b = _buffer;
-        if (b is not null && (b.MessageCount == b.MaxMessages || b.Free.Length < maxBytes))
-        {
-            SubmitCurrent();
-            b = null;
-        }
-
-        if (b is null)
-        {
-            b = Lane.TryRent();
-            if (b is null)
-            {
-                return default;
-            }
-
-            if (b.Capacity < maxBytes)
-            {
-                Lane.Return(b);
-                throw new InvalidOperationException($"a datagram of {maxBytes} bytes does not fit a send buffer of {b.Capacity}");
-            }
-
-            _buffer = b;
-        }
-
-        return b.Free[..maxBytes];
+        SendBuffer? b = Reserve(maxBytes, messages: 1);
+        return b is null ? default : b.Free[..maxBytes];
     }
 
     /// <summary>
@@ -57,7 +30,7 @@ internal abstract class DatagramEncoder : OutputEncoder
     /// </summary>
     protected void MakeRoomFor(int datagrams, int bytes)
     {
-        SendBuffer? b = _buffer;
+        SendBuffer? b = Current;
         if (b is not null && b.MessageCount > 0 &&
             (b.MaxMessages - b.MessageCount < datagrams || b.Free.Length < bytes) &&
             datagrams <= b.MaxMessages && bytes <= b.Capacity)
@@ -68,12 +41,12 @@ internal abstract class DatagramEncoder : OutputEncoder
 
     /// <summary>
     /// Adds the datagram of <paramref name="length"/> bytes just written at the start of the last
-    /// <see cref="Reserve"/> span. <paramref name="packetBytes"/> is the packet's sliced length when
+    /// <see cref="Reserve(int)"/> span. <paramref name="packetBytes"/> is the packet's sliced length when
     /// the datagram begins a packet, -1 when it continues one.
     /// </summary>
     protected void Commit(int length, int packetBytes)
     {
-        SendBuffer b = _buffer!;
+        SendBuffer b = Current!;
         b.AddMessage(length, packetBytes);
         if (packetBytes >= 0)
         {
@@ -83,35 +56,5 @@ internal abstract class DatagramEncoder : OutputEncoder
     }
 
     /// <inheritdoc/>
-    public override void EndOfBatch()
-    {
-        if (_buffer is { MessageCount: > 0 })
-        {
-            SubmitCurrent();
-        }
-    }
-
-    /// <inheritdoc/>
-    public override void Flush()
-    {
-        if (_buffer is { } b)
-        {
-            _buffer = null;
-            if (b.MessageCount > 0)
-            {
-                Lane.Submit(b);
-            }
-            else
-            {
-                Lane.Return(b);
-            }
-        }
-    }
-
-    private void SubmitCurrent()
-    {
-        SendBuffer b = _buffer!;
-        _buffer = null;
-        Lane.Submit(b);
-    }
+    public override void EndOfBatch() => SubmitCurrent();
 }

@@ -13,7 +13,7 @@ namespace Cpworker.Outputs.Common;
 /// Runs on the encoder's thread only; never blocks and allocates nothing per packet. The buffer it
 /// holds is its own between <see cref="ISendLane.TryRent"/> and <see cref="ISendLane.Submit"/>.
 /// </remarks>
-internal class PcapFileEncoder : OutputEncoder
+internal class PcapFileEncoder : BufferedEncoder
 {
     /// <summary>Age of a buffer's first record after which <see cref="OnTick"/> submits it.</summary>
     public static readonly TimeSpan MaxBufferAge = TimeSpan.FromMilliseconds(500);
@@ -25,9 +25,6 @@ internal class PcapFileEncoder : OutputEncoder
 
     /// <summary><see cref="MaxBufferAge"/> in <see cref="TimeProvider.GetTimestamp"/> units.</summary>
     private readonly long _maxAgeTicks;
-
-    /// <summary>The buffer being filled; null when none is rented.</summary>
-    private SendBuffer? _current;
 
     /// <summary>True until the first packet of a batch has been looked at (boundary checks run once per batch).</summary>
     private bool _batchStart = true;
@@ -47,40 +44,22 @@ internal class PcapFileEncoder : OutputEncoder
     /// <inheritdoc/>
     public override bool Encode(in Packet packet)
     {
-        SendBuffer? buffer = _current;
         if (_batchStart)
         {
             _batchStart = false;
-            if (buffer is not null && buffer.PacketCount > 0 && MustEnd())
+            if (Current is { PacketCount: > 0 } && MustEnd())
             {
                 SubmitCurrent();
-                buffer = null;
             }
         }
 
         // A frame longer than the declared snaplen cannot occur from a capture; cut it rather than
         // write a record that readers would silently cut or reject.
         ReadOnlySpan<byte> frame = packet.Frame.Length <= _snaplen ? packet.Frame : packet.Frame[.._snaplen];
-        int recordLength = PcapRecordEncoder.RecordLength(frame.Length);
-        if (buffer is not null && buffer.Capacity - buffer.Length < recordLength)
-        {
-            SubmitCurrent();
-            buffer = null;
-        }
-
+        SendBuffer? buffer = Reserve(PcapRecordEncoder.RecordLength(frame.Length));
         if (buffer is null)
         {
-            buffer = Lane.TryRent();
-            if (buffer is null)
-            {
-                return false; // congested: the stage counts an error drop
-            }
-
-            _current = buffer;
-            if (buffer.Capacity < recordLength)
-            {
-                return false; // cannot happen with BufferBytes ≥ snaplen + 16; never overrun
-            }
+            return false; // congested (or a record larger than a buffer, which BufferBytes ≥ snaplen + 16 rules out): an error drop
         }
 
         if (buffer.PacketCount == 0)
@@ -101,7 +80,7 @@ internal class PcapFileEncoder : OutputEncoder
     /// <inheritdoc/>
     public override void OnTick()
     {
-        SendBuffer? buffer = _current;
+        SendBuffer? buffer = Current;
         if (buffer is null || buffer.PacketCount == 0)
         {
             return;
@@ -110,26 +89,6 @@ internal class PcapFileEncoder : OutputEncoder
         if (Time.GetTimestamp() - buffer.FirstRecordTimestamp >= _maxAgeTicks || MustEnd())
         {
             SubmitCurrent();
-        }
-    }
-
-    /// <inheritdoc/>
-    public override void Flush()
-    {
-        SendBuffer? buffer = _current;
-        if (buffer is null)
-        {
-            return;
-        }
-
-        _current = null;
-        if (buffer.PacketCount > 0)
-        {
-            Lane.Submit(buffer);
-        }
-        else
-        {
-            Lane.Return(buffer);
         }
     }
 
@@ -143,11 +102,4 @@ internal class PcapFileEncoder : OutputEncoder
     /// (its records belong to a file that ends now). Checked once per batch and at each tick.
     /// </summary>
     protected virtual bool MustEnd() => false;
-
-    private void SubmitCurrent()
-    {
-        SendBuffer buffer = _current!;
-        _current = null;
-        Lane.Submit(buffer);
-    }
 }

@@ -37,6 +37,25 @@ internal abstract class PcapFileTransport : OutputTransport
     /// <summary>True once the output has run: first file opened (or tried).</summary>
     private bool _started;
 
+    /// <summary>
+    /// Closed files whose completion failed (a rename in a directory made read-only); retried at
+    /// most every <see cref="PendingRetryInterval"/> on ticks and buffers, and at close, so that
+    /// none stays <c>.part</c> once writing is possible again.
+    /// </summary>
+    private readonly List<PcapFileWriter> _pending = [];
+
+    /// <summary>When the pending completions may next be tried.</summary>
+    private DateTimeOffset _nextPendingRetry;
+
+    /// <summary>
+    /// True from a failure until the next successful write: the first failure of each such spell is
+    /// logged whatever the once-a-minute throttle says, so that no spell of loss goes unreported.
+    /// </summary>
+    private bool _failing;
+
+    /// <summary>How often pending completions are retried.</summary>
+    private static readonly TimeSpan PendingRetryInterval = TimeSpan.FromSeconds(1);
+
     private bool _closed;
 
     /// <summary>Prepares the transport; no file is touched yet.</summary>
@@ -81,6 +100,7 @@ internal abstract class PcapFileTransport : OutputTransport
         }
 
         EnsureStarted();
+        RetryPending(force: false);
         BeforeWrite(buffer);
         PcapFileWriter? writer = _writer;
         if (writer is not null && !writer.IsStillAtPath())
@@ -119,6 +139,8 @@ internal abstract class PcapFileTransport : OutputTransport
             TransportLog.WritingAgain(Logger, Context.DisplayName, writer.Path, _lostPackets);
             _lostPackets = 0;
         }
+
+        _failing = false;
     }
 
     /// <summary>Opens the first file once the output runs, also when no packet comes.</summary>
@@ -127,6 +149,7 @@ internal abstract class PcapFileTransport : OutputTransport
         if (!_closed)
         {
             EnsureStarted();
+            RetryPending(force: false);
         }
     }
 
@@ -141,6 +164,11 @@ internal abstract class PcapFileTransport : OutputTransport
         EnsureStarted();
         _closed = true;
         CompleteCurrent();
+        RetryPending(force: true);
+        foreach (PcapFileWriter w in _pending)
+        {
+            TransportLog.LeftIncomplete(Logger, Context.DisplayName, w.Path);
+        }
     }
 
     /// <summary>Completes the current file if the output ran; one that never ran leaves no trace.</summary>
@@ -235,14 +263,54 @@ internal abstract class PcapFileTransport : OutputTransport
         }
         catch (Exception ex) when (IsFileError(ex))
         {
-            ReportFailure($"cannot complete {writer.Path}", ex);
+            _pending.Add(writer);
+            ReportFailure($"cannot complete {writer.Path} (retried until it works)", ex);
+        }
+    }
+
+    /// <summary>Tries again to complete the files whose completion failed; at most every second unless <paramref name="force"/>.</summary>
+    private void RetryPending(bool force)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        DateTimeOffset now = Time.GetUtcNow();
+        if (!force && now < _nextPendingRetry)
+        {
+            return;
+        }
+
+        _nextPendingRetry = now + PendingRetryInterval;
+        for (int i = _pending.Count - 1; i >= 0; i--)
+        {
+            PcapFileWriter writer = _pending[i];
+            if (!System.IO.File.Exists(writer.Path))
+            {
+                _pending.RemoveAt(i); // removed or completed by someone else: nothing left to do
+                continue;
+            }
+
+            try
+            {
+                OnCompleted(writer);
+                _pending.RemoveAt(i);
+                TransportLog.CompletedLater(Logger, Context.DisplayName, writer.Path);
+            }
+            catch (Exception ex) when (IsFileError(ex))
+            {
+                // Still failing: the spell's start was logged; the throttle covers the rest.
+            }
         }
     }
 
     /// <summary>Logs a file-system failure at most once a minute.</summary>
     protected void ReportFailure(string what, Exception ex)
     {
-        if (_failureLog.ShouldLog())
+        bool spellStart = !_failing;
+        _failing = true;
+        if (_failureLog.ShouldLog() || spellStart)
         {
             TransportLog.WriteFailed(
                 Logger,

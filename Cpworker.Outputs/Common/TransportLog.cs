@@ -38,11 +38,35 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 507, Level = LogLevel.Information, Message = "{Output}: writing again, to {Path}; {Lost} packets were lost")]
     public static partial void WritingAgain(ILogger logger, string output, string path, long lost);
 
-    /// <summary>A file could not be written (logged at most once a minute).</summary>
-    [LoggerMessage(EventId = 508, Level = LogLevel.Error, Message = "{Output}: {What}: {Reason}; {Lost} packets lost so far, retrying with a new file (logged at most once a minute)")]
+    /// <summary>A file could not be written (logged when a spell of failures starts, then at most once a minute).</summary>
+    [LoggerMessage(EventId = 508, Level = LogLevel.Error, Message = "{Output}: {What}: {Reason}; {Lost} packets lost so far, retrying with a new file (logged when a spell of failures starts, then at most once a minute)")]
     public static partial void WriteFailed(ILogger logger, string output, string what, string reason, long lost);
 
     /// <summary>A GRE or VXLAN datagram could not be sent (logged at most once a minute).</summary>
     [LoggerMessage(EventId = 509, Level = LogLevel.Warning, Message = "{Output}: sending to {Destination} failed: {Error}; the datagram is dropped ({Failed} failed datagrams so far)")]
     public static partial void SendFailed(ILogger logger, string output, IPEndPoint destination, string error, long failed);
+
+    /// <summary>A file an earlier failure left unfinished could not be completed at stop.</summary>
+    [LoggerMessage(EventId = 510, Level = LogLevel.Error, Message = "{Output}: {Path} could not be completed and stays as it is; the next start completes it")]
+    public static partial void LeftIncomplete(ILogger logger, string output, string path);
+
+    /// <summary>A file an earlier failure left unfinished is completed now.</summary>
+    [LoggerMessage(EventId = 511, Level = LogLevel.Information, Message = "{Output}: completed {Path}, which an earlier failure had left unfinished")]
+    public static partial void CompletedLater(ILogger logger, string output, string path);
+
+    /// <summary><c>send_path auto</c> cannot use the packet ring.</summary>
+    [LoggerMessage(EventId = 512, Level = LogLevel.Information, Message = "{Output}: send_path auto uses the socket path: {Reason}")]
+    public static partial void SocketPathChosen(ILogger logger, string output, string reason);
+
+    /// <summary>The packet ring sends to a resolved next hop.</summary>
+    [LoggerMessage(EventId = 513, Level = LogLevel.Information, Message = "{Output}: packet ring to {Destination}: {Hop}")]
+    public static partial void RingPath(ILogger logger, string output, object destination, object hop);
+
+    /// <summary>The next hop cannot be used by the ring; the socket path sends.</summary>
+    [LoggerMessage(EventId = 514, Level = LogLevel.Information, Message = "{Output}: socket path to {Destination}: next hop {Status}")]
+    public static partial void SocketPath(ILogger logger, string output, object destination, object status);
+
+    /// <summary>The packet ring failed to send (logged at most once a minute).</summary>
+    [LoggerMessage(EventId = 515, Level = LogLevel.Warning, Message = "{Output}: packet ring to {Destination}: {Error}; datagrams dropped ({Failed} failed so far)")]
+    public static partial void RingSendFailed(ILogger logger, string output, object destination, string error, long failed);
 }

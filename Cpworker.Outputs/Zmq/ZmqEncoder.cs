@@ -6,15 +6,15 @@ namespace Cpworker.Outputs.Zmq;
 /// <summary>
 /// Collects packets into ZeroMQ batches (docs/wire-formats.md, "When a batch is sent"), one batch per <see cref="SendBuffer"/>, and
 /// submits a batch when it reaches 65 535 records, when the next record would take it past 1 MiB,
-/// when its first record is more than a second old, right after a heartbeat, and at <see cref="Flush"/>.
+/// when its first record is more than a second old, right after a heartbeat, and at <see cref="BufferedEncoder.Flush"/>.
 /// </summary>
 /// <remarks>
 /// Packet thread only (<see cref="Encode"/>, <see cref="EndOfBatch"/>, <see cref="OnTick"/> and
-/// <see cref="Flush"/> all run there); allocates nothing per packet. Time comes from the output
+/// <see cref="BufferedEncoder.Flush"/> all run there); allocates nothing per packet. Time comes from the output
 /// context's <see cref="TimeProvider"/>: monotonic for flush ages and heartbeat cadence, wall clock
 /// for the heartbeat's timestamp.
 /// </remarks>
-internal sealed class ZmqEncoder : OutputEncoder
+internal sealed class ZmqEncoder : BufferedEncoder
 {
     private readonly uint _serviceTag;
     private readonly byte[] _uuid;
@@ -30,10 +30,7 @@ internal sealed class ZmqEncoder : OutputEncoder
     /// <summary>When the next heartbeat is due; <see cref="long.MinValue"/> = at the first chance.</summary>
     private long _nextHeartbeat = long.MinValue;
 
-    /// <summary>The batch being filled; owned by this encoder until submitted.</summary>
-    private SendBuffer? _buffer;
-
-    /// <summary>Records in <see cref="_buffer"/>.</summary>
+    /// <summary>Records in the batch being filled (<see cref="BufferedEncoder.Current"/>).</summary>
     private int _records;
 
     /// <summary>Largest batch; <see cref="ZmqFormat.MaxMessageBytes"/> except in tests of the record-count rule.</summary>
@@ -86,13 +83,13 @@ internal sealed class ZmqEncoder : OutputEncoder
             return false; // the L2 stack runs past the 65531 bytes a record can carry: nothing was written
         }
 
-        SendBuffer b = _buffer!;
+        SendBuffer b = Current!;
         b.Length += length;
         b.PacketCount++;
         b.PacketBytes += frame.Length;
         if (++_records == ZmqFormat.MaxRecords)
         {
-            Submit();
+            SubmitCurrent();
         }
 
         return true;
@@ -103,20 +100,6 @@ internal sealed class ZmqEncoder : OutputEncoder
 
     /// <inheritdoc/>
     public override void OnTick() => CheckTimers();
-
-    /// <inheritdoc/>
-    public override void Flush()
-    {
-        if (_records > 0)
-        {
-            Submit();
-        }
-        else if (_buffer is { } b)
-        {
-            _buffer = null;
-            Lane.Return(b);
-        }
-    }
 
     /// <summary>Heartbeat when due (then flush at once); else flush a batch whose first record is over a second old.</summary>
     private void CheckTimers()
@@ -129,19 +112,19 @@ internal sealed class ZmqEncoder : OutputEncoder
             {
                 _nextHeartbeat = now + _heartbeatTicks;
                 long unixNanos = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
-                _buffer!.Length += ZmqFormat.WriteHeartbeat(d, unixNanos);
+                Current!.Length += ZmqFormat.WriteHeartbeat(d, unixNanos);
                 _records++;
                 _counters.HeartbeatPackets++;
-                Submit();
+                SubmitCurrent();
                 return;
             }
 
             // No free buffer (congested): try again at the next tick.
         }
 
-        if (_records > 0 && now - _buffer!.FirstRecordTimestamp > _maxAgeTicks)
+        if (_records > 0 && now - Current!.FirstRecordTimestamp > _maxAgeTicks)
         {
-            Submit();
+            SubmitCurrent();
         }
     }
 
@@ -151,38 +134,35 @@ internal sealed class ZmqEncoder : OutputEncoder
     /// </summary>
     private Span<byte> Reserve(int length)
     {
-        if (_buffer is { } current && current.Length + length > _maxMessageBytes)
+        if (Current is { } current && current.Length + length > _maxMessageBytes)
         {
-            Submit();
+            SubmitCurrent();
         }
 
-        if (_buffer is null)
+        SendBuffer? b = Reserve(length, messages: 0);
+        if (b is null)
         {
-            SendBuffer? b = Lane.TryRent();
-            if (b is null)
-            {
-                return default;
-            }
-
-            b.Length = ZmqFormat.BatchHeaderLength;
-            _buffer = b;
+            return default;
         }
 
         if (_records == 0)
         {
-            _buffer.FirstRecordTimestamp = _time.GetTimestamp();
+            b.FirstRecordTimestamp = _time.GetTimestamp();
         }
 
-        return _buffer.Free[..length];
+        return b.Free[..length];
     }
 
-    /// <summary>Completes the batch header and hands the batch to the transport.</summary>
-    private void Submit()
+    /// <inheritdoc/>
+    protected override bool HasContent(SendBuffer buffer) => _records > 0;
+
+    /// <inheritdoc/>
+    protected override void OnRented(SendBuffer buffer) => buffer.Length = ZmqFormat.BatchHeaderLength;
+
+    /// <summary>Completes the batch header before the batch goes to the transport.</summary>
+    protected override void OnSubmitting(SendBuffer buffer)
     {
-        SendBuffer b = _buffer!;
-        ZmqFormat.WriteBatchHeader(b.All, _records, _serviceTag, _uuid);
-        _buffer = null;
+        ZmqFormat.WriteBatchHeader(buffer.All, _records, _serviceTag, _uuid);
         _records = 0;
-        Lane.Submit(b);
     }
 }

@@ -61,6 +61,25 @@ public class PcapFilePacingTests : PcapFileTestBase
         Assert.That(batch.Count, Is.EqualTo(4));
     }
 
+    [TestCase(1e-300)]
+    [TestCase(1e-12)]
+    public void A_vanishing_speed_holds_the_next_record_back_instead_of_wrapping_to_full_speed(double speed)
+    {
+        // The loader refuses such speeds; the arithmetic must be safe anyway (issue: 1e-300 replayed at full speed).
+        var clock = new ManualClock();
+        var b = new PcapBuilder(nanosecond: true).Add(NumberedUdp(0), T0).Add(NumberedUdp(1), T0 + 1 * Ms).Add(NumberedUdp(2), T0 + 2 * Ms);
+        PcapFileSource source = OpenFile(b.ToArray(), speed: speed, time: clock);
+        PacketBatch batch = Batch();
+
+        Assert.That(source.Fill(batch, 0), Is.EqualTo(SourceStatus.Active));
+        Assert.That(batch.Count, Is.EqualTo(1), "the first record is due at once");
+        clock.Advance(TimeSpan.FromDays(365));
+        var sw = Stopwatch.StartNew();
+        Assert.That(source.Fill(batch, 20), Is.EqualTo(SourceStatus.Active));
+        Assert.That(batch.Count, Is.EqualTo(1), "1 ms recorded at this speed is longer than a year");
+        Assert.That(sw.ElapsedMilliseconds, Is.LessThan(2000), "and the wait still ends at the timeout");
+    }
+
     [Test]
     public void FillNeverWaitsPastItsTimeout()
     {

@@ -239,4 +239,39 @@ public class PcapFileSourceTests : PcapFileTestBase
         Assert.That(Assert.Throws<CaptureException>(() => OpenFile(new PcapBuilder().ToArray(), bpf: "udp portt 1"))!.Message,
             Does.Contain("syntax error"));
     }
+
+    [Test]
+    public void A_file_that_can_never_be_replayed_fails_permanently_and_a_missing_one_does_not()
+    {
+        Assert.That(Assert.Throws<CaptureException>(() => Open(Dir.File("missing.pcap")))!.IsPermanent, Is.False, "it may appear");
+        Assert.Multiple(() =>
+        {
+            foreach ((string what, byte[] bytes) in new[]
+            {
+                ("empty", Array.Empty<byte>()),
+                ("garbage", "hello, this is not a capture file"u8.ToArray()),
+                ("unknown link type", new PcapBuilder(105).ToArray()),
+                ("pcapng without interface", Convert.FromHexString("0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000")),
+            })
+            {
+                CaptureException? e = Assert.Throws<CaptureException>(() => OpenFile(bytes), what);
+                Assert.That(e!.IsPermanent, Is.True, $"{what}: {e.Message}");
+            }
+        });
+
+        string directory = Dir.File("dir.pcap");
+        Directory.CreateDirectory(directory);
+        CaptureException? d = Assert.Throws<CaptureException>(() => Open(directory));
+        Assert.That((d!.IsPermanent, d.Message), Is.EqualTo((true, $"{directory} is a directory, not a regular file: it cannot be replayed")));
+    }
+
+    [Test]
+    public void A_fifo_is_refused_at_once_instead_of_blocking_in_open()
+    {
+        string fifo = Dir.File("pipe.pcap");
+        Run.Checked("mkfifo", fifo);
+        var open = Task.Run(() => Assert.Throws<CaptureException>(() => Open(fifo)));
+        Assert.That(open.Wait(TimeSpan.FromSeconds(10)), Is.True, "opening a FIFO must not block");
+        Assert.That((open.Result!.IsPermanent, open.Result.Message), Is.EqualTo((true, $"{fifo} is a named pipe (FIFO), not a regular file: it cannot be replayed")));
+    }
 }

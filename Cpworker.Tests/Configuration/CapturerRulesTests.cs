@@ -38,6 +38,8 @@ public sealed class CapturerRulesTests
         yield return Case("speed word", [Replay, $"{Pf}.speed=\"fast\""], $"{Pf}.speed", "must be \"max\" or a positive number");
         yield return Case("speed zero", [Replay, $"{Pf}.speed=0"], $"{Pf}.speed", "must be greater than 0, not 0");
         yield return Case("speed negative", [Replay, $"{Pf}.speed=-2"], $"{Pf}.speed", "must be greater than 0, not -2");
+        yield return Case("speed vanishing", [Replay, $"{Pf}.speed=1e-300"], $"{Pf}.speed", "must be between 0.0001 and 1000000");
+        yield return Case("speed huge", [Replay, $"{Pf}.speed=1e300"], $"{Pf}.speed", "must be between 0.0001 and 1000000");
         yield return Case("loop negative", [Replay, $"{Pf}.loop=-1"], $"{Pf}.loop", "must be between 0 and 2147483647, not -1");
         yield return Case("pcap_file bpf not a string", [Replay, $"{Pf}.bpf=1"], $"{Pf}.bpf", "must be a string");
     }

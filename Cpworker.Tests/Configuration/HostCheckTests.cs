@@ -59,10 +59,48 @@ public sealed class HostCheckTests
         string replay = $$$"""tasks[0].capturer={"type":"pcap_file","pcap_file":{"file_name":"{{{file}}}"}}""";
         AssertSingle(Check(Edit(Minimal, replay)), "tasks[0].capturer.pcap_file.file_name", $"file {file} does not exist");
         Directory.CreateDirectory(file);
-        AssertSingle(Check(Edit(Minimal, replay)), "tasks[0].capturer.pcap_file.file_name", $"{file} is a directory, not a file");
+        AssertSingle(Check(Edit(Minimal, replay)), "tasks[0].capturer.pcap_file.file_name", $"{file} is a directory, not a regular file");
         Directory.Delete(file);
         new PcapBuilder().WriteTo(file);
         Assert.That(Check(Edit(Minimal, replay)).Items, Is.Empty);
+    }
+
+    [Test]
+    public void A_replay_file_that_can_never_be_replayed_is_reported_by_its_header()
+    {
+        string file = Path.Combine(_dir, "in.pcap");
+        string replay = $$$"""tasks[0].capturer={"type":"pcap_file","pcap_file":{"file_name":"{{{file}}}"}}""";
+        const string at = "tasks[0].capturer.pcap_file.file_name";
+        File.WriteAllBytes(file, []);
+        AssertSingle(Check(Edit(Minimal, replay)), at, $"{file} is empty, not a pcap file");
+        File.WriteAllText(file, "hello, this is not a capture file at all");
+        AssertSingle(Check(Edit(Minimal, replay)), at, "is not a pcap file (magic 0x6c6c6568)");
+        new PcapBuilder(linkType: 105).WriteTo(file);
+        AssertSingle(Check(Edit(Minimal, replay)), at, "link type 105 is not supported");
+        File.WriteAllBytes(file, [0x0A, 0x0D, 0x0D, 0x0A, 28, 0, 0, 0, 0x11, 0x22, 0x33, 0x44, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 28, 0, 0, 0]);
+        AssertSingle(Check(Edit(Minimal, replay)), at, "not a usable pcapng file: section header with byte-order magic 0x44332211");
+    }
+
+    [Test]
+    public void A_fifo_as_netns_is_refused_without_blocking()
+    {
+        string fifo = Path.Combine(_dir, "ns-pipe");
+        Run.Checked("mkfifo", fifo);
+        var check = Task.Run(() => Check(Edit(Minimal, $"{Lp}.interface=\"lo\"", $"{Lp}.netns=\"{fifo}\"")));
+        Assert.That(check.Wait(TimeSpan.FromSeconds(10)), Is.True, "validate --host must not block on a FIFO");
+        Assert.That(check.Result.Errors.Select(e => e.Path), Has.Member($"{Lp}.netns"), string.Join("\n", check.Result.Items));
+        Assert.That(string.Join("\n", check.Result.Items), Does.Contain("is a named pipe (FIFO), not a network namespace"));
+    }
+
+    [Test]
+    public void A_fifo_as_replay_file_is_refused_without_blocking()
+    {
+        string fifo = Path.Combine(_dir, "pipe.pcap");
+        Run.Checked("mkfifo", fifo);
+        string replay = $$$"""tasks[0].capturer={"type":"pcap_file","pcap_file":{"file_name":"{{{fifo}}}"}}""";
+        var check = Task.Run(() => Check(Edit(Minimal, replay)));
+        Assert.That(check.Wait(TimeSpan.FromSeconds(10)), Is.True, "validate --host must not block on a FIFO");
+        AssertSingle(check.Result, "tasks[0].capturer.pcap_file.file_name", $"{fifo} is a named pipe (FIFO), not a regular file");
     }
 
     [Test]

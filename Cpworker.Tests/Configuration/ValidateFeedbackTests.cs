@@ -145,4 +145,26 @@ public sealed class ValidateFeedbackTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [TestCase("127.0.0.1:9464")]
+    [TestCase("[::1]:9464")]
+    [TestCase("0.0.0.0:9100")]
+    [TestCase("localhost:9464")]
+    public void A_prometheus_listen_address_is_read(string listen)
+    {
+        CpworkerConfig config = AssertClean(Load(Edit(Minimal, $"metrics={{\"prometheus\":{{\"listen\":\"{listen}\"}}}}")));
+        Assert.That(config.PrometheusListen, Is.EqualTo(listen));
+    }
+
+    [TestCase("9464", "must be HOST:PORT")]
+    [TestCase("127.0.0.1:0", "port must be a number between 1 and 65535")]
+    [TestCase("127.0.0.1:http", "port must be a number")]
+    [TestCase("::1:9464", "in brackets")]
+    [TestCase("300.1.1.1:9464", "not a valid IPv4 address")]
+    public void A_bad_prometheus_listen_address_is_an_error(string listen, string fragment) =>
+        AssertSingleError(Load(Edit(Minimal, $"metrics={{\"prometheus\":{{\"listen\":\"{listen}\"}}}}")), "metrics.prometheus.listen", fragment);
+
+    [Test]
+    public void Metrics_are_off_by_default() =>
+        Assert.That(AssertClean(Load(Minimal)).PrometheusListen, Is.Null);
 }

@@ -25,10 +25,10 @@ public class DaemonReloadTests
 
         // Broken: a syntax error, then a semantic one. Each logs "reload failed: …" and nothing changes.
         File.WriteAllText(f.ConfigPath, "{\"tasks\": [");
-        Assert.That(Ctl("--socket", f.SocketPath, "reload"), Is.Zero);
+        Assert.That(Ctl("--socket", f.SocketPath, "reload"), Is.EqualTo(1), "ctl reports the failed reload");
         Assert.That(Run.Until(() => f.Log.Count("reload failed:") >= 2, 10_000), Is.True, f.Log.Text);
         File.WriteAllText(f.ConfigPath, DaemonFixture.Config(f.Directory, "INFO", ("a", 0), ("b", -5)));
-        Assert.That(Ctl("--socket", f.SocketPath, "reload"), Is.Zero);
+        Assert.That(Ctl("--socket", f.SocketPath, "reload"), Is.EqualTo(1));
         Assert.That(Run.Until(() => f.Log.Contains("tasks[1].outputs[0].slice"), 10_000), Is.True, f.Log.Text);
         Assert.That(f.Log.Contains("reload complete"), Is.False);
         Assert.That(f.Host.Engine!.GetStatus().Select(s => s.State), Is.All.EqualTo(TaskState.Running));

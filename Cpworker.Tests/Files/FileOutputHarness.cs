@@ -216,7 +216,7 @@ internal sealed class FileOutputHarness : IDisposable
                 SendBuffer? buffer = _lane.TakeWork(10);
                 if (buffer is not null)
                 {
-                    Parts.Transport.Send(buffer);
+                    Parts.Transport.Deliver(buffer);
                     _lane.Return(buffer);
                 }
             }
@@ -240,7 +240,7 @@ internal sealed class FileOutputHarness : IDisposable
     {
         while (_lane!.TakeWork(0) is SendBuffer buffer)
         {
-            Parts.Transport.Send(buffer);
+            Parts.Transport.Deliver(buffer);
             _lane.Return(buffer);
         }
     }

@@ -45,6 +45,7 @@ public sealed class NetnsDecoderTests
     {
         OutputContext context = NetTest.Context(settings, type.Name, snaplen: 2048);
         OutputParts parts = type.Create(settings, context);
+        parts.Transport.SettleInto(context.Counters.Sender); // what the output's stage does in the engine
         parts.Encoder.Attach(new InlineSendLane(parts.Transport, parts.BufferBytes, parts.MaxMessages));
         for (int i = 0; i < frames.Count; i++)
         {

@@ -21,7 +21,7 @@ public sealed class QueuedLaneContractTests : LaneContractTests
                 SendBuffer? b = lane.TakeWork(50);
                 if (b is not null)
                 {
-                    parts.Transport.Send(b);
+                    parts.Transport.Deliver(b);
                     lane.Return(b);
                 }
                 else if (lane.IsDrained)

@@ -26,52 +26,32 @@ internal sealed class RecordingOutputType : OutputType
     public override OutputParts Create(OutputSettings settings, OutputContext context)
     {
         var s = (RecordingSettings)settings;
-        return new OutputParts(new Encoder(context), new Transport(s.Sink, context), BufferBytes: s.BufferBytes, PipelineBuffers: s.PipelineBuffers);
+        return new OutputParts(new Encoder(), new Transport(s.Sink, context), BufferBytes: s.BufferBytes, PipelineBuffers: s.PipelineBuffers);
     }
 
-    private sealed class Encoder : OutputEncoder
+    private sealed class Encoder : BufferedEncoder
     {
-        private readonly OutputContext _context;
-        private SendBuffer? _buffer;
-
-        public Encoder(OutputContext context) => _context = context;
-
         public override bool Encode(in Packet packet)
         {
             int need = 11 + packet.Frame.Length;
-            if (_buffer is not null && _buffer.Free.Length < need)
-            {
-                Lane.Submit(_buffer);
-                _buffer = null;
-            }
-
-            _buffer ??= Lane.TryRent();
-            if (_buffer is null)
+            SendBuffer? buffer = Reserve(need);
+            if (buffer is null)
             {
                 return false;
             }
 
-            Span<byte> dst = _buffer.Free;
+            Span<byte> dst = buffer.Free;
             BinaryPrimitives.WriteUInt16BigEndian(dst, (ushort)packet.Frame.Length);
             dst[2] = (byte)packet.Direction;
             BinaryPrimitives.WriteInt64BigEndian(dst[3..], packet.TimestampNanos);
             packet.Frame.CopyTo(dst[11..]);
-            _buffer.Length += need;
-            _buffer.PacketCount++;
-            _buffer.PacketBytes += packet.Frame.Length;
+            buffer.Length += need;
+            buffer.PacketCount++;
+            buffer.PacketBytes += packet.Frame.Length;
             return true;
         }
 
         public override void EndOfBatch() => Flush();
-
-        public override void Flush()
-        {
-            if (_buffer is not null)
-            {
-                Lane.Submit(_buffer);
-                _buffer = null;
-            }
-        }
     }
 
     private sealed class Transport : OutputTransport

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using Cpworker.Host.Control;
+using Cpworker.Tests.Support;
+
+namespace Cpworker.Tests.Control;
+
+/// <summary>
+/// The largest configuration the limits allow (1024 paced replays) leaves the control socket
+/// answering and SIGTERM stopping within its promised 3 s; a configuration far above the limits
+/// (the 468,114-task attack, here 20,000) is refused by the reload in seconds and changes nothing
+/// (docs/configuration.md, "Limits"; docs/operations.md, "Signals and exit codes").
+/// </summary>
+[CancelAfter(240_000)]
+public class ConfigLimitsEndToEndTests
+{
+    private static string Config(string dir, string socket, string capture, int tasks)
+    {
+        var sb = new StringBuilder($"{{\"control\":{{\"type\":\"unix\",\"unix\":{{\"path\":\"{socket}\"}}}},\"tasks\":[");
+        for (int i = 0; i < tasks; i++)
+        {
+            sb.Append(i == 0 ? "" : ",").Append($"{{\"name\":\"t{i}\",\"capturer\":{{\"type\":\"pcap_file\",\"pcap_file\":{{\"file_name\":\"{capture}\",\"loop\":0,\"speed\":1}}}},\"outputs\":[{{\"type\":\"null\"}}]}}");
+        }
+
+        return sb.Append("]}").ToString();
+    }
+
+    private static async Task<TimeSpan?> Ping(string socket)
+    {
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            using ControlClient c = await ControlClient.ConnectAsync(socket, TimeSpan.FromSeconds(5));
+            JsonObject reply = await c.CommandAsync("ping").WaitAsync(TimeSpan.FromSeconds(5));
+            return (string?)reply["status"] == "OK" ? sw.Elapsed : null;
+        }
+        catch (Exception ex) when (ex is IOException or TimeoutException or System.Net.Sockets.SocketException or ControlClientException)
+        {
+            return null;
+        }
+    }
+
+    [Test]
+    public async Task The_largest_allowed_config_answers_and_stops_in_time_and_a_huge_one_is_refused_at_reload()
+    {
+        string dir = ControlFixture.NewDirectory();
+        try
+        {
+            string capture = new PcapBuilder().Add(TestFrames.FrameA, 1_700_000_000_000_000_000).Add(TestFrames.FrameA, 1_700_000_001_000_000_000).WriteTo(Path.Combine(dir, "in.pcap"));
+            string socket = Path.Combine(dir, "ctl.sock");
+            string configPath = Path.Combine(dir, "cpworker.json");
+            File.WriteAllText(configPath, Config(dir, socket, capture, 1024));
+            using DaemonProcess daemon = DaemonProcess.Start($"run -c {configPath}");
+            Assert.That(daemon.WaitForLine("t1023: running", 90_000), Is.True, "every task starts: " + string.Join('\n', daemon.Lines.TakeLast(5)));
+
+            var times = new List<TimeSpan>();
+            for (int i = 0; i < 5; i++)
+            {
+                TimeSpan? t = await Ping(socket);
+                Assert.That(t, Is.Not.Null, $"ping {i} answered within 5 s with 1024 tasks running");
+                times.Add(t!.Value);
+            }
+
+            TestContext.Out.WriteLine($"ping with 1024 tasks: {string.Join(", ", times.Select(t => $"{t.TotalMilliseconds:F0} ms"))}; load {File.ReadAllText("/proc/loadavg").Trim()}");
+
+            // 20,000 tasks: refused before a single one is read; the running configuration stays.
+            File.WriteAllText(configPath, Config(dir, socket, capture, 20_000));
+            var reload = Stopwatch.StartNew();
+            daemon.Signal(1);
+            Assert.That(daemon.WaitForLine("20000 tasks, more than max_tasks (1024)", 15_000), Is.True, daemon.Output[^Math.Min(2000, daemon.Output.Length)..]);
+            Assert.That(daemon.WaitForLine("the running configuration is unchanged", 5_000), Is.True);
+            TestContext.Out.WriteLine($"reload refused in {reload.ElapsedMilliseconds} ms");
+            Assert.That(await Ping(socket), Is.Not.Null, "still answering after the refused reload");
+
+            var stop = Stopwatch.StartNew();
+            daemon.Signal(15);
+            Assert.That(daemon.WaitForExit(3_000), Is.EqualTo(0), "SIGTERM stops 1024 tasks within the promised 3 s, exit 0");
+            TestContext.Out.WriteLine($"stopped in {stop.ElapsedMilliseconds} ms");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
