@@ -13,6 +13,11 @@ internal static class Program
             return CompareCommand.Run(args[1..], Console.Out);
         }
 
+        if (args.Length > 0 && args[0] == "blast")
+        {
+            return Blast.BlastCommand.Run(args[1..], Console.Out);
+        }
+
         if (args.Length > 0 && args[0] == "soak")
         {
             return SoakCommand.Run(args[1..], Console.Out);

@@ -14,8 +14,8 @@ bin=artifacts/fuzz-bin
 
 # A fresh copy of the build each time: sharpfuzz instruments assemblies in place, once.
 dotnet tool restore >/dev/null
-dotnet build Cpworker.Fuzz/Cpworker.Fuzz.csproj -c Release -o "$bin.tmp" >/dev/null
-rm -rf "$bin" && mv "$bin.tmp" "$bin"
+dotnet build Cpworker.Fuzz/Cpworker.Fuzz.csproj -c Release >/dev/null   # incremental after ./build.sh build
+rm -rf "$bin" && mkdir -p "$bin" && cp -r Cpworker.Fuzz/bin/Release/net10.0/. "$bin/"
 for dll in Cpworker.Engine.dll Cpworker.Outputs.dll cpworker.dll; do
   dotnet sharpfuzz "$bin/$dll" >/dev/null
 done

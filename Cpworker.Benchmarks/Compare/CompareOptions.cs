@@ -47,17 +47,38 @@ internal sealed record CompareOptions
     /// <summary>A quick run: a 10,000-packet capture, 1 run, no baselines unless asked.</summary>
     public bool Smoke { get; init; }
 
-    /// <summary>Live mode: tcpreplay into a veth pair in a test namespace.</summary>
+    /// <summary>Live mode: a generator into a veth pair in a test namespace, drop-free rate search.</summary>
     public bool Live { get; init; }
 
-    /// <summary>Live mode: the capture buffers (<c>libpcap.buffer_size_mb</c>) to try.</summary>
-    public IReadOnlyList<int> LiveBuffersMb { get; init; } = [8, 256];
+    /// <summary>Live mode: the capture buffers (<c>libpcap.buffer_size_mb</c>, the tools' <c>-B</c>) to try.</summary>
+    public IReadOnlyList<int> LiveBuffersMb { get; init; } = [8, 64, 256];
 
-    /// <summary>Live mode: the output the daemon feeds (<c>null</c> or <c>file</c>).</summary>
-    public string LiveOutput { get; init; } = "null";
+    /// <summary>Live mode: the outputs the daemon feeds (<c>null</c>, <c>rotating_file</c>); the tools write to /dev/null or a file.</summary>
+    public IReadOnlyList<string> LiveOutputs { get; init; } = ["null", "rotating_file"];
 
-    /// <summary>Live mode: the packet rates tried below tcpreplay's top speed.</summary>
+    /// <summary>Live mode: fixed packet rates to try instead of the bisection.</summary>
     public IReadOnlyList<int> LiveRates { get; init; } = [];
+
+    /// <summary>Live mode: <c>libpcap.threads</c> values to try.</summary>
+    public IReadOnlyList<int> LiveThreads { get; init; } = [1];
+
+    /// <summary>Live mode: <c>blast</c> or <c>tcpreplay</c>.</summary>
+    public string LiveGenerator { get; init; } = "blast";
+
+    /// <summary>Live mode: seconds per trial.</summary>
+    public int LiveSeconds { get; init; } = 10;
+
+    /// <summary>Live mode: bisection steps after the top-speed trial.</summary>
+    public int LiveSteps { get; init; } = 5;
+
+    /// <summary>Live mode: send 64-byte frames instead of the capture (blast only).</summary>
+    public bool LiveFrame64 { get; init; }
+
+    /// <summary>Live mode: cpworker's <c>libpcap.timeout_ms</c> values to try (0 = immediate mode, its default).</summary>
+    public IReadOnlyList<int> LiveTimeoutsMs { get; init; } = [0];
+
+    /// <summary>Live mode: cpworker's <c>cpu_affinity</c>; null = none.</summary>
+    public string? LiveCpuAffinity { get; init; }
 
     /// <summary>True when the help was asked for.</summary>
     public bool Help { get; init; }
@@ -83,10 +104,18 @@ internal sealed record CompareOptions
           --daemon PATH         cpworker executable or cpworker.dll (default: built with the harness)
           --no-baselines        skip tcpdump and sendmmsg
           --smoke               10,000 packets, 1 run, no baselines (a check, not a measurement)
-          --live                live capture: tcpreplay into a veth pair in a test namespace
-          --live-buffers LIST   capture buffers in MB for --live (default 8,256)
-          --live-rates LIST     packet rates for --live (default: steps below the top speed)
-          --live-output O       null (default) or file, for --live
+          --live                live capture: drop-free rate search, a generator into a veth pair in a
+                                test namespace, cpworker next to tcpdump -w and dumpcap -w
+          --live-buffers LIST   capture buffers in MB for --live (default 8,64,256)
+          --live-outputs LIST   null,rotating_file (default both; the tools write /dev/null or a file)
+          --live-threads LIST   libpcap.threads values (default 1)
+          --live-generator G    blast (default: AF_PACKET TX ring) or tcpreplay
+          --live-seconds N      seconds per trial (default 10)
+          --live-steps N        bisection steps after the top-speed trial (default 5)
+          --live-rates LIST     fixed packet rates instead of the bisection (the same for every subject)
+          --live-frame64        64-byte frames instead of the capture (blast)
+          --live-timeouts LIST  cpworker's libpcap.timeout_ms values (default 0, immediate mode)
+          --live-cpus LIST      cpworker's cpu_affinity (default none)
         """;
 
     /// <summary>Parses the arguments after <c>compare</c>; throws <see cref="ArgumentException"/> naming a bad one.</summary>
@@ -121,7 +150,14 @@ internal sealed record CompareOptions
                 case "--live": o = o with { Live = true }; break;
                 case "--live-buffers": o = o with { LiveBuffersMb = Ints(a, Value()) }; break;
                 case "--live-rates": o = o with { LiveRates = Ints(a, Value()) }; break;
-                case "--live-output": o = o with { LiveOutput = List(a, Value(), ["null", "file"])[0] }; break;
+                case "--live-outputs" or "--live-output": o = o with { LiveOutputs = List(a, Value(), ["null", "rotating_file"]) }; break;
+                case "--live-threads": o = o with { LiveThreads = Ints(a, Value()) }; break;
+                case "--live-generator": o = o with { LiveGenerator = List(a, Value(), Cpworker.Benchmarks.Compare.LiveGenerator.All)[0] }; break;
+                case "--live-seconds": o = o with { LiveSeconds = PositiveInt(a, Value()) }; break;
+                case "--live-steps": o = o with { LiveSteps = PositiveInt(a, Value()) }; break;
+                case "--live-frame64": o = o with { LiveFrame64 = true }; break;
+                case "--live-timeouts": o = o with { LiveTimeoutsMs = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => int.Parse(v, NumberStyles.None, CultureInfo.InvariantCulture)).ToArray() }; break;
+                case "--live-cpus": o = o with { LiveCpuAffinity = Value() }; break;
                 case "-h" or "--help": o = o with { Help = true }; break;
                 default: throw new ArgumentException($"unknown option {a}");
             }

@@ -46,6 +46,36 @@ internal sealed partial class DaemonChild : IDisposable
         return new DaemonChild(Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}"));
     }
 
+    /// <summary>Starts any capture tool in the background (tcpdump, dumpcap), for the same waiting and stopping.</summary>
+    public static DaemonChild StartTool(string file, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return new DaemonChild(Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}"));
+    }
+
+    /// <summary>
+    /// User + system CPU seconds the child has used so far (<c>/proc/PID/stat</c>, clock ticks of
+    /// 1/100 s); -1 when it has exited. Read just before stopping it.
+    /// </summary>
+    public double CpuSeconds()
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return -1;
+        }
+    }
+
     /// <summary>Waits until a line containing <paramref name="text"/> appears; false on timeout or exit.</summary>
     public bool WaitForLine(string text, TimeSpan timeout)
     {
@@ -68,10 +98,10 @@ internal sealed partial class DaemonChild : IDisposable
         return false;
     }
 
-    /// <summary>SIGTERM, then waits for the exit; the exit code, or null when it did not exit in time.</summary>
-    public int? Stop(TimeSpan timeout)
+    /// <summary>SIGTERM (or <paramref name="signal"/>), then waits for the exit; the exit code, or null when it did not exit in time.</summary>
+    public int? Stop(TimeSpan timeout, int signal = 15)
     {
-        _ = Kill(_process.Id, 15); // a failed kill shows as the wait timing out below
+        _ = Kill(_process.Id, signal); // a failed kill shows as the wait timing out below
         if (!_process.WaitForExit(timeout))
         {
             return null;

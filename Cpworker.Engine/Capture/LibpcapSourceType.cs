@@ -18,7 +18,8 @@ internal sealed class LibpcapSourceType : SourceType
     public override int Snaplen(CaptureConfig config) => ((LibpcapCaptureConfig)config).Snaplen;
 
     /// <inheritdoc/>
-    public override long CaptureBufferMb(CaptureConfig config) => ((LibpcapCaptureConfig)config).BufferSizeMb;
+    /// <remarks>Each capture thread's handle has a buffer of its own.</remarks>
+    public override long CaptureBufferMb(CaptureConfig config) => (long)((LibpcapCaptureConfig)config).BufferSizeMb * ((LibpcapCaptureConfig)config).Threads;
 
     /// <inheritdoc/>
     public override string? CaptureInterface(CaptureConfig config) => ((LibpcapCaptureConfig)config).Interface;
@@ -77,6 +78,12 @@ internal sealed class LibpcapSourceType : SourceType
         CheckBpf(o, bpf, snaplen);
         int? timeout = o.Int32("timeout_ms");
         bool? notFilter = o.Boolean("not_filter_output_hosts");
+        long? rawThreads = o.WholeNumber("threads");
+        if (rawThreads is long t and (< 1 or > LibpcapCaptureConfig.MaxThreads))
+        {
+            o.Error("threads", $"must be 1 … {LibpcapCaptureConfig.MaxThreads}, not {t}");
+        }
+
         o.WarnUnknownKeys();
         if (iface is null || o.Diagnostics.ErrorsSince(mark))
         {
@@ -92,6 +99,7 @@ internal sealed class LibpcapSourceType : SourceType
             BufferSizeMb = bufferMb,
             TimeoutMs = timeout ?? LibpcapCaptureConfig.DefaultTimeoutMs,
             NotFilterOutputHosts = notFilter ?? false,
+            Threads = (int)(rawThreads ?? 1),
         };
     }
 
@@ -132,4 +140,26 @@ internal sealed class LibpcapSourceType : SourceType
     /// <inheritdoc/>
     public override PacketSource Create(CaptureConfig config, SourceContext context) =>
         new LiveCaptureSource((LibpcapCaptureConfig)config, context.LoopGuard, context.Logger, context.TaskName);
+
+    /// <summary>
+    /// <c>threads</c> handles, one per capture thread; above one they share a new
+    /// <see cref="FanoutGroup"/> (docs/architecture.md, "Capture threads (fanout)").
+    /// </summary>
+    public override PacketSource[] CreateAll(CaptureConfig config, SourceContext context)
+    {
+        var live = (LibpcapCaptureConfig)config;
+        if (live.Threads <= 1)
+        {
+            return [Create(config, context)];
+        }
+
+        var fanout = new FanoutGroup();
+        var sources = new PacketSource[live.Threads];
+        for (int i = 0; i < sources.Length; i++)
+        {
+            sources[i] = new LiveCaptureSource(live, context.LoopGuard, context.Logger, context.TaskName, fanout);
+        }
+
+        return sources;
+    }
 }

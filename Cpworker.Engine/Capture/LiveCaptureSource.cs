@@ -48,13 +48,27 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
     /// <summary>Largest frame libpcap hands over (the handle's snapshot length).</summary>
     private int _snaplen;
 
+    /// <summary>The fanout group this handle joins at open (<c>threads</c> &gt; 1); null for a lone handle.</summary>
+    private readonly FanoutGroup? _fanout;
+
+    /// <summary>The real filter of a fanout member, installed by <see cref="BeginDelivery"/>; until then it rejects everything.</summary>
+    private string? _deferredFilter;
+
+    /// <summary>True while a fanout member still rejects everything (between <see cref="Open"/> and <see cref="BeginDelivery"/>).</summary>
+    private bool _deliveryDeferred;
+
     private int _maxFrameLength;
     private WrappingCounter _dropped;
     private WrappingCounter _interfaceDropped;
 
     /// <summary>Creates the source; nothing is opened until <see cref="Open"/>.</summary>
-    public LiveCaptureSource(LibpcapCaptureConfig config, string? loopGuard, ILogger logger, string taskName)
+    /// <remarks>
+    /// With <paramref name="fanout"/>, the handle joins that group at <see cref="Open"/> and delivers
+    /// nothing until <see cref="BeginDelivery"/>: see there.
+    /// </remarks>
+    public LiveCaptureSource(LibpcapCaptureConfig config, string? loopGuard, ILogger logger, string taskName, FanoutGroup? fanout = null)
     {
+        _fanout = fanout;
         _config = config;
         _loopGuard = loopGuard;
         _logger = logger;
@@ -101,12 +115,17 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
                 _snaplen = Math.Max(_config.Snaplen, LibPcap.Snapshot(_pcap));
                 _maxFrameLength = _snaplen + (_linkType == LinkTypeNormalizer.Ethernet ? 0 : LinkTypeNormalizer.MaxGrowth);
                 _nanoseconds = device.TimestampResolution == TimestampResolution.Nanosecond;
-                ApplyFilter(filter);
+                ApplyFilter(_fanout is null ? filter : RejectAll);
                 SetNonBlocking();
                 _fd = LibPcap.GetSelectableFd(_pcap);
                 if (_fd < 0)
                 {
                     throw new CaptureException($"cannot capture on {Where}: the handle has no selectable descriptor");
+                }
+
+                if (_fanout is not null)
+                {
+                    JoinFanout(filter);
                 }
 
                 CaptureLog.LiveOpened(_logger, _task, Where, _linkType, _snaplen, _nanoseconds ? "nanosecond" : "microsecond", filter ?? "none");
@@ -118,6 +137,20 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
             _device = null;
             _pcap = 0;
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A fanout member starts delivering: its real filter replaces the one that rejects everything.
+    /// The task opens every member first, then calls this on each: a handle that delivered while
+    /// not yet in the group would see every flow, and its packets would arrive twice.
+    /// </summary>
+    public override void BeginDelivery()
+    {
+        if (_deliveryDeferred)
+        {
+            ApplyFilter(_deferredFilter);
+            _deliveryDeferred = false;
         }
     }
 
@@ -157,6 +190,12 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
     public override void SetFilter(string? filter)
     {
         ObjectDisposedException.ThrowIf(_device is null, this);
+        if (_deliveryDeferred)
+        {
+            _deferredFilter = filter;
+            return;
+        }
+
         ApplyFilter(filter);
     }
 

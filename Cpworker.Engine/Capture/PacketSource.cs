@@ -43,6 +43,15 @@ internal abstract class PacketSource : IDisposable
     /// <summary>Kernel-side counters (drops), read on the capture thread; zero for files.</summary>
     public virtual KernelCaptureStats ReadKernelStats() => default;
 
+    /// <summary>
+    /// Called once every source of the task is open, before the first <see cref="Fill"/>: a source
+    /// that shares its input with others (capture threads in one fanout group) starts delivering
+    /// only now. Nothing to do for the others.
+    /// </summary>
+    public virtual void BeginDelivery()
+    {
+    }
+
     /// <summary>Replaces the capture filter (the loop guard changes when outputs change at reload).</summary>
     public virtual void SetFilter(string? filter)
     {

@@ -56,6 +56,12 @@ internal abstract class SourceType
     public abstract PacketSource Create(CaptureConfig config, SourceContext context);
 
     /// <summary>
+    /// The task's sources, one per capture thread (each opened by the task's first capture
+    /// thread, then read by its own): one <see cref="Create"/> unless the type splits its input.
+    /// </summary>
+    public virtual PacketSource[] CreateAll(CaptureConfig config, SourceContext context) => [Create(config, context)];
+
+    /// <summary>
     /// Compiles <c>bpf</c> offline (Ethernet, <c>nic.IFNAME</c> as a placeholder address), so that a
     /// filter that can never work fails <c>validate</c> and the start instead of every retry.
     /// </summary>

@@ -10,7 +10,7 @@ internal static class DirectionClassifierFactory
     /// The classifier for <paramref name="config"/>; null when the task has no <c>req_pattern</c>
     /// (direction not checked). <paramref name="resolve"/> looks interfaces up in the task's
     /// namespace (the capture interface's MAC for <c>auto</c>, <c>nic.IFNAME</c> addresses for
-    /// <c>custom</c>). Throws <see cref="CaptureException"/> when a referenced interface is missing,
+    /// <c>custom</c>). Throws <see cref="DirectionPatternException"/> when a referenced interface is missing,
     /// has no usable address (MAC for <c>auto</c>, IP for <c>nic.</c>), or the pattern is malformed.
     /// </summary>
     public static IDirectionClassifier? Create(DirectionConfig? config, string? captureInterface, Func<string, InterfaceInfo?> resolve)
@@ -29,15 +29,15 @@ internal static class DirectionClassifierFactory
     {
         if (string.IsNullOrEmpty(captureInterface))
         {
-            throw new CaptureException("req_pattern auto needs a capture interface (its MAC address decides the direction); this task captures from none");
+            throw new DirectionPatternException("req_pattern auto needs a capture interface (its MAC address decides the direction); this task captures from none");
         }
 
         InterfaceInfo nic = resolve(captureInterface)
-            ?? throw new CaptureException($"req_pattern auto: capture interface \"{captureInterface}\" not found");
+            ?? throw new DirectionPatternException($"req_pattern auto: capture interface \"{captureInterface}\" not found");
         byte[]? mac = nic.MacAddress?.GetAddressBytes();
         if (mac is null || mac.Length != 6)
         {
-            throw new CaptureException($"req_pattern auto: interface \"{captureInterface}\" has no Ethernet MAC address");
+            throw new DirectionPatternException($"req_pattern auto: interface \"{captureInterface}\" has no Ethernet MAC address");
         }
 
         return new AutoDirectionClassifier(mac);
@@ -48,7 +48,7 @@ internal static class DirectionClassifierFactory
         // The config loader checks the syntax first; this only fires for a config built in code.
         if (!DirectionPatternParser.TryParse(pattern, out DirectionPatternNode? tree, out string? error))
         {
-            throw new CaptureException($"req_pattern.custom.pattern: {error}", permanent: true);
+            throw new DirectionPatternException($"req_pattern.custom.pattern: {error}", permanent: true);
         }
 
         return new CustomDirectionClassifier(DirectionProgramCompiler.Compile(tree, resolve));

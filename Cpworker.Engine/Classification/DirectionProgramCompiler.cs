@@ -24,7 +24,7 @@ internal sealed class DirectionProgramCompiler
     private DirectionProgramCompiler(Func<string, InterfaceInfo?> resolve) => _resolve = resolve;
 
     /// <summary>
-    /// Compiles <paramref name="tree"/>. Throws <see cref="CaptureException"/> naming the interface
+    /// Compiles <paramref name="tree"/>. Throws <see cref="DirectionPatternException"/> naming the interface
     /// when a <c>nic.</c> reference is missing or has no address.
     /// </summary>
     public static DirectionProgram Compile(DirectionPatternNode tree, Func<string, InterfaceInfo?> resolve)
@@ -90,7 +90,7 @@ internal sealed class DirectionProgramCompiler
     private int EmitInterface(string name, int ifTrue, int ifFalse)
     {
         InterfaceInfo? nic = _resolve(name)
-            ?? throw new CaptureException($"req_pattern: interface \"{name}\" (nic.{name}) not found");
+            ?? throw new DirectionPatternException($"req_pattern: interface \"{name}\" (nic.{name}) not found");
 
         int entry = ifFalse;
         int count = 0;
@@ -106,7 +106,7 @@ internal sealed class DirectionProgramCompiler
 
         return count > 0
             ? entry
-            : throw new CaptureException($"req_pattern: interface \"{name}\" (nic.{name}) has no IP address");
+            : throw new DirectionPatternException($"req_pattern: interface \"{name}\" (nic.{name}) has no IP address");
     }
 
     private int EmitAddress(IPAddress address, int ifTrue, int ifFalse)

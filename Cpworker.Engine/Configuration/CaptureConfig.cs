@@ -25,6 +25,9 @@ public sealed record LibpcapCaptureConfig : CaptureConfig
     /// <summary>Default <c>timeout_ms</c>.</summary>
     public const int DefaultTimeoutMs = 0;
 
+    /// <summary>Most capture threads (<c>threads</c>) of one task.</summary>
+    public const int MaxThreads = 64;
+
     /// <summary><c>interface</c>.</summary>
     public required string Interface { get; init; }
 
@@ -42,6 +45,12 @@ public sealed record LibpcapCaptureConfig : CaptureConfig
 
     /// <summary><c>not_filter_output_hosts</c>: turns the loop guard off for this task.</summary>
     public bool NotFilterOutputHosts { get; init; }
+
+    /// <summary>
+    /// <c>threads</c>: capture handles on the interface, each read by its own thread; above 1 they
+    /// share one <c>PACKET_FANOUT</c> group that spreads flows over them (docs/architecture.md).
+    /// </summary>
+    public int Threads { get; init; } = 1;
 }
 
 /// <summary><c>capturer.pcap_file</c>: replay of a capture file.</summary>

@@ -140,7 +140,7 @@ internal static class ConfigHostChecker
         {
             DirectionClassifierFactory.Create(task.ReqPattern, captureInterface, InterfaceResolver.Find);
         }
-        catch (CaptureException ex)
+        catch (DirectionPatternException ex)
         {
             string path = task.ReqPattern is CustomDirectionConfig ? $"tasks[{task.Index}].req_pattern.custom.pattern" : $"tasks[{task.Index}].req_pattern";
             diagnostics.Error(path, ex.Message);

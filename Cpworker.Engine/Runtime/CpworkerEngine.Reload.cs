@@ -109,7 +109,7 @@ public sealed partial class CpworkerEngine
         {
             foreach (TaskRunner r in leaving)
             {
-                TaskStatus s = r.Status();
+                TaskSnapshot s = r.Status();
                 _retiredCapture += s.Capture;
                 foreach (OutputStatus o in s.Outputs)
                 {

@@ -129,11 +129,11 @@ public sealed partial class CpworkerEngine : IAsyncDisposable
     }
 
     /// <summary>Every task's state and counters now.</summary>
-    public IReadOnlyList<TaskStatus> GetStatus()
+    public IReadOnlyList<TaskSnapshot> GetStatus()
     {
         lock (_gate)
         {
-            var list = new TaskStatus[_runners.Count];
+            var list = new TaskSnapshot[_runners.Count];
             for (int i = 0; i < list.Length; i++)
             {
                 list[i] = _runners[i].Status();
@@ -156,7 +156,7 @@ public sealed partial class CpworkerEngine : IAsyncDisposable
             PipelineBufferUsage buffer = default;
             foreach (TaskRunner r in _runners)
             {
-                TaskStatus s = r.Status();
+                TaskSnapshot s = r.Status();
                 capture += s.Capture;
                 foreach (OutputStatus o in s.Outputs)
                 {
@@ -176,7 +176,9 @@ public sealed partial class CpworkerEngine : IAsyncDisposable
     private TaskRunner CreateRunner(TaskConfig task, CpworkerConfig config)
     {
         long pipelineBytes = PipelineBytes(config);
-        var runner = new TaskRunner(task, _factory, config.ExecutionModel, pipelineBytes, _affinity, _loopGuard, _logger, _retryInterval);
+        // The task's threads are numbered after those of the tasks before it: pinning does not depend on start or retry order.
+        int firstSlot = config.Tasks.Where(t => t.Index < task.Index).Sum(t => PacketScheduler.PinnedThreads(config.ExecutionModel, t));
+        var runner = new TaskRunner(task, _factory, config.ExecutionModel, pipelineBytes, _affinity.ForTask(firstSlot), _loopGuard, _logger, _retryInterval);
         runner.EndOfInput += _ => CheckReplays();
         runner.GaveUp += _ => CheckReplays();
         runner.StateChanged += _ => CheckReady();

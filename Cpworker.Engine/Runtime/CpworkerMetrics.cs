@@ -49,9 +49,9 @@ public sealed class CpworkerMetrics : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();
 
-    private IEnumerable<Measurement<long>> PerTask(Func<TaskStatus, long> value)
+    private IEnumerable<Measurement<long>> PerTask(Func<TaskSnapshot, long> value)
     {
-        IReadOnlyList<TaskStatus> status = _engine.GetStatus();
+        IReadOnlyList<TaskSnapshot> status = _engine.GetStatus();
         var list = new Measurement<long>[status.Count];
         for (int i = 0; i < list.Length; i++)
         {
@@ -64,7 +64,7 @@ public sealed class CpworkerMetrics : IDisposable
     private IEnumerable<Measurement<long>> PerOutput(Func<OutputCounterSnapshot, long> value)
     {
         var list = new List<Measurement<long>>();
-        foreach (TaskStatus s in _engine.GetStatus())
+        foreach (TaskSnapshot s in _engine.GetStatus())
         {
             foreach (OutputStatus o in s.Outputs)
             {
@@ -78,7 +78,7 @@ public sealed class CpworkerMetrics : IDisposable
     private IEnumerable<Measurement<long>> PerOutcome(bool bytes)
     {
         var list = new List<Measurement<long>>();
-        foreach (TaskStatus s in _engine.GetStatus())
+        foreach (TaskSnapshot s in _engine.GetStatus())
         {
             foreach (OutputStatus o in s.Outputs)
             {
@@ -93,6 +93,6 @@ public sealed class CpworkerMetrics : IDisposable
         return list;
     }
 
-    private static Measurement<long> Outcome(TaskStatus s, OutputStatus o, string outcome, long value) =>
+    private static Measurement<long> Outcome(TaskSnapshot s, OutputStatus o, string outcome, long value) =>
         new(value, new("task", s.Name), new("output", o.Name), new("outcome", outcome));
 }

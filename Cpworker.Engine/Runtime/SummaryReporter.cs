@@ -12,7 +12,7 @@ internal sealed class SummaryReporter : IDisposable
     private readonly CpworkerEngine _engine;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, TaskStatus> _previous = new();
+    private readonly Dictionary<string, TaskSnapshot> _previous = new();
     private ITimer? _timer;
     private long _previousTimestamp;
 
@@ -28,7 +28,7 @@ internal sealed class SummaryReporter : IDisposable
     public void Start()
     {
         _previousTimestamp = _time.GetTimestamp();
-        foreach (TaskStatus s in _engine.GetStatus())
+        foreach (TaskSnapshot s in _engine.GetStatus())
         {
             _previous[s.Name] = s;
         }
@@ -45,9 +45,9 @@ internal sealed class SummaryReporter : IDisposable
         bool log = _logger.IsEnabled(LogLevel.Information);
         lock (_previous)
         {
-            foreach (TaskStatus s in _engine.GetStatus())
+            foreach (TaskSnapshot s in _engine.GetStatus())
             {
-                _previous.TryGetValue(s.Name, out TaskStatus? before);
+                _previous.TryGetValue(s.Name, out TaskSnapshot? before);
                 if (log)
                 {
                     string line = Format(s, before, seconds);
@@ -60,7 +60,7 @@ internal sealed class SummaryReporter : IDisposable
     }
 
     /// <summary>One summary line for a task, from the counters at two moments.</summary>
-    internal static string Format(TaskStatus now, TaskStatus? before, double seconds)
+    internal static string Format(TaskSnapshot now, TaskSnapshot? before, double seconds)
     {
         long packets = now.Capture.Packets - (before?.Capture.Packets ?? 0);
         long bytes = now.Capture.Bytes - (before?.Capture.Bytes ?? 0);

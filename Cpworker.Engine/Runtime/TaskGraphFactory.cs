@@ -35,7 +35,7 @@ internal sealed class TaskGraphFactory
     {
         ILogger logger = _loggers.CreateLogger("cpworker");
         var stages = new List<OutputStage>();
-        PacketSource? source = null;
+        var sources = new List<PacketSource>();
         try
         {
             SourceType sourceType = SourceTypes.For(task.Capturer);
@@ -71,19 +71,19 @@ internal sealed class TaskGraphFactory
                 stages.Add(new OutputStage(context, parts));
             }
 
-            source = sourceType.Create(task.Capturer, new SourceContext
+            sources.AddRange(sourceType.CreateAll(task.Capturer, new SourceContext
             {
                 TaskName = task.Name,
                 LoopGuard = LoopGuardFilter.ForTask(task, loopGuard),
                 Logger = logger,
                 Time = _time,
-            });
+            }));
             string? captureInterface = sourceType.CaptureInterface(task.Capturer);
             DirectionConfig? pattern = task.ReqPattern;
             string? bpf = task.Capturer.Bpf;
             return new TaskGraph(
                 task,
-                source,
+                [.. sources],
                 s => DirectionClassifierFactory.Create(pattern, captureInterface, s.ResolveInterface) is { } c ? new ClassifyStage(c) : null,
                 stages,
                 captureCounters,
@@ -93,7 +93,11 @@ internal sealed class TaskGraphFactory
         }
         catch
         {
-            source?.Dispose();
+            foreach (PacketSource s in sources)
+            {
+                s.Dispose();
+            }
+
             foreach (OutputStage s in stages)
             {
                 s.Parts.Transport.Dispose();

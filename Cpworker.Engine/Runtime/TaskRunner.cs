@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Cpworker.Engine.Capture;
+using Cpworker.Engine.Classification;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Loading;
 using Cpworker.Engine.Outputs;
@@ -61,6 +62,7 @@ internal sealed class TaskRunner
         LoopGuard = loopGuard;
         _logger = logger;
         OutputCounters = config.Outputs.Select(_ => new OutputCounters()).ToArray();
+        CaptureCounters = new CaptureCounters((config.Capturer as LibpcapCaptureConfig)?.Threads ?? 1);
     }
 
     /// <summary>The task's configuration.</summary>
@@ -73,7 +75,7 @@ internal sealed class TaskRunner
     public string? LoopGuard { get; private set; }
 
     /// <summary>Capture counters over every incarnation of the task.</summary>
-    public CaptureCounters CaptureCounters { get; } = new();
+    public CaptureCounters CaptureCounters { get; }
 
     /// <summary>Output counters over every incarnation, by output index.</summary>
     public IReadOnlyList<OutputCounters> OutputCounters { get; }
@@ -100,7 +102,7 @@ internal sealed class TaskRunner
     public bool IsReplay => SourceTypes.IsReplay(Config.Capturer);
 
     /// <summary>The task's state and counters now.</summary>
-    public TaskStatus Status()
+    public TaskSnapshot Status()
     {
         TaskState state;
         string? error;
@@ -119,9 +121,10 @@ internal sealed class TaskRunner
             outputs[i] = new OutputStatus(o.Name, o.Type, OutputCounters[i].Snapshot());
         }
 
-        return new TaskStatus(Config.Name, Config.Fingerprint, state, error, CaptureCounters.Snapshot(), outputs)
+        return new TaskSnapshot(Config.Name, Config.Fingerprint, state, error, CaptureCounters.Snapshot(), outputs)
         {
             Buffer = scheduler?.BufferUsage ?? default,
+            CaptureThreads = CaptureCounters.ThreadSnapshots(),
         };
     }
 
@@ -219,8 +222,8 @@ internal sealed class TaskRunner
             }
             catch (Exception ex)
             {
-                failure = ex is CaptureException or OutputStartException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
-                permanent = ex is CaptureException { IsPermanent: true };
+                failure = ex is CaptureException or OutputStartException or DirectionPatternException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+                permanent = ex is CaptureException { IsPermanent: true } or DirectionPatternException { IsPermanent: true };
             }
             finally
             {

@@ -1,7 +1,6 @@
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Outputs;
-using Cpworker.Engine.Runtime;
 using Cpworker.Engine.Threading;
 using Microsoft.Extensions.Logging;
 
@@ -45,6 +44,16 @@ internal abstract class PacketScheduler
 
     /// <summary>Which CPUs the packet threads are pinned to.</summary>
     protected ThreadAffinity Affinity { get; }
+
+    /// <summary>Packet threads started so far: the next one's number in the task's pinning order.</summary>
+    private int _threadsStarted;
+
+    /// <summary>
+    /// How many numbers of the pinning order a task takes (<see cref="ThreadAffinity.ForTask"/>):
+    /// rtc one thread per task; pipeline capture, encapsulation and one sender per output.
+    /// </summary>
+    public static int PinnedThreads(ExecutionModel model, TaskConfig task) =>
+        model == ExecutionModel.Pipeline ? 2 + task.Outputs.Count : 1;
 
     /// <summary>Completes when the source is open and packets flow; faults when opening failed.</summary>
     public Task Started => _started.Task;
@@ -101,34 +110,36 @@ internal abstract class PacketScheduler
     }
 
     /// <summary>
-    /// Hands a new loop guard to the running capture (a reload changed the outputs). The capture
-    /// thread applies it between two fills with <see cref="PacketSource.SetFilter"/>, so the handle
-    /// stays open and no packet is lost; the last request wins. Any thread.
+    /// Hands a new loop guard to the running capture (a reload changed the outputs). Each capture
+    /// thread applies it to its own source between two fills with <see cref="PacketSource.SetFilter"/>,
+    /// so the handles stay open and no packet is lost; the last request wins. Any thread.
     /// </summary>
     public void RequestLoopGuard(string? loopGuard) => _pendingLoopGuard = new LoopGuardChange(loopGuard);
 
     /// <summary>
-    /// Capture thread, between fills: applies a loop guard handed over by <see cref="RequestLoopGuard"/>.
-    /// One volatile read when there is none.
+    /// Capture thread <paramref name="thread"/>, between fills: applies a loop guard handed over by
+    /// <see cref="RequestLoopGuard"/> that it has not applied yet (<paramref name="applied"/>, the
+    /// thread's own). One volatile read when there is none.
     /// </summary>
-    protected void ApplyPendingLoopGuard()
+    protected void ApplyPendingLoopGuard(ref LoopGuardChange? applied, int thread = 0)
     {
-        if (_pendingLoopGuard is null)
+        LoopGuardChange? change = _pendingLoopGuard;
+        if (change is null || ReferenceEquals(change, applied))
         {
             return;
         }
 
-        LoopGuardChange? change = Interlocked.Exchange(ref _pendingLoopGuard, null);
-        if (change is not null)
-        {
-            Graph.ApplyLoopGuard(change.Guard);
-        }
+        applied = change;
+        Graph.ApplyLoopGuard(change.Guard, thread);
     }
 
-    /// <summary>Starts a background packet thread pinned to the next CPU of <c>cpu_affinity</c>.</summary>
+    /// <summary>
+    /// Starts a background packet thread pinned to the task's next CPU of <c>cpu_affinity</c>: the
+    /// threads of a scheduler start in a fixed order, so each gets the same CPU on every attempt.
+    /// </summary>
     protected Thread StartThread(string role, Action body)
     {
-        int cpu = Affinity.NextCpu();
+        int cpu = Affinity.CpuAt(Interlocked.Increment(ref _threadsStarted) - 1);
         var thread = new Thread(() =>
         {
             string? error = ThreadAffinity.PinCurrentThread(cpu);

@@ -14,6 +14,12 @@ namespace Cpworker.Engine.Scheduling;
 /// thread. At most <c>pipeline.buffer_size_mb</c> of packet data is in flight per task; when the
 /// pool is empty the capture thread waits and the kernel's capture buffer absorbs the burst.
 /// </summary>
+/// <remarks>
+/// With several capture threads (<c>threads</c>, one fanout member each) they share the pool and
+/// the queue (a multi-producer ring); the one encapsulation thread takes batches in queue order.
+/// A flow is read by one capture thread only, which queues its batches in order, so every flow
+/// keeps its order; outputs see one stream and work exactly as with one capture thread.
+/// </remarks>
 [SuppressMessage("Reliability", "CA1001", Justification = "_batchArrived lives as long as the run: the last thread to leave disposes it with the pool (see the end of the run), not a caller.")]
 internal sealed class PipelineScheduler : PacketScheduler
 {
@@ -46,6 +52,9 @@ internal sealed class PipelineScheduler : PacketScheduler
 
     private Exception? _captureError;
     private int _threadsRunning;
+
+    /// <summary>Capture threads still running; the last one out sets <see cref="_captureDone"/>.</summary>
+    private int _capturesRunning;
     private QueuedSendLane[] _lanes = [];
 
     /// <summary>Creates the scheduler; <paramref name="bufferBytes"/> is the task's in-flight budget.</summary>
@@ -86,6 +95,7 @@ internal sealed class PipelineScheduler : PacketScheduler
     {
         PacketBatch? batch = null;
         _threadsRunning = 1; // this thread; the others count once started
+        _capturesRunning = 1;
         try
         {
             Graph.Open();
@@ -109,23 +119,75 @@ internal sealed class PipelineScheduler : PacketScheduler
                 StartCounted($"send{i}", () => RunSender(Graph.Outputs[index], _lanes[index]));
             }
 
+            for (int t = 1; t < Graph.CaptureThreads; t++)
+            {
+                int thread = t;
+                Interlocked.Increment(ref _capturesRunning);
+                try
+                {
+                    StartCounted($"capture{thread}", () => CaptureMore(thread));
+                }
+                catch
+                {
+                    Interlocked.Decrement(ref _capturesRunning);
+                    throw;
+                }
+            }
+
             SignalStarted();
-            batch = Loop();
+            Loop(0, ref batch);
         }
         catch (Exception ex)
         {
-            _captureError ??= ex;
+            CaptureFailed(ex);
         }
         finally
         {
-            if (batch is not null)
-            {
-                Pool!.Return(batch);
-            }
+            CaptureEnded(batch);
+            ThreadEnded();
+        }
+    }
 
+    /// <summary>A capture thread after the first (counted by <see cref="StartCounted"/>).</summary>
+    private void CaptureMore(int thread)
+    {
+        PacketBatch? batch = null;
+        try
+        {
+            Loop(thread, ref batch);
+        }
+        catch (Exception ex)
+        {
+            CaptureFailed(ex);
+        }
+        finally
+        {
+            CaptureEnded(batch);
+        }
+    }
+
+    /// <summary>Records the first capture failure; with several capture threads, stops the others too.</summary>
+    private void CaptureFailed(Exception ex)
+    {
+        Interlocked.CompareExchange(ref _captureError, ex, null);
+        if (Graph.CaptureThreads > 1)
+        {
+            RequestStop();
+        }
+    }
+
+    /// <summary>A capture thread ends: returns its batch; the last one tells the encapsulation thread that nothing more comes.</summary>
+    private void CaptureEnded(PacketBatch? batch)
+    {
+        if (batch is not null)
+        {
+            Pool!.Return(batch);
+        }
+
+        if (Interlocked.Decrement(ref _capturesRunning) == 0)
+        {
             _captureDone = true;
             _batchArrived.Wake();
-            ThreadEnded();
         }
     }
 
@@ -157,11 +219,14 @@ internal sealed class PipelineScheduler : PacketScheduler
         }
     }
 
-    /// <summary>Capture loop; returns the batch it still holds.</summary>
-    private PacketBatch? Loop()
+    /// <summary>
+    /// Capture loop of capture thread <paramref name="thread"/>. <paramref name="batch"/> is the batch
+    /// it holds, the caller's to return when the loop ends or throws.
+    /// </summary>
+    private void Loop(int thread, ref PacketBatch? batch)
     {
-        PacketSource source = Graph.Source;
-        PacketBatch? batch = null;
+        PacketSource source = Graph.Sources[thread];
+        LoopGuardChange? loopGuard = null;
         long nextTick = Environment.TickCount64 + TickIntervalMs;
         bool endOfInput = false;
         while (!StopRequested)
@@ -175,12 +240,12 @@ internal sealed class PipelineScheduler : PacketScheduler
                 batch ??= RentBatch();
                 if (batch is not null)
                 {
-                    ApplyPendingLoopGuard();
+                    ApplyPendingLoopGuard(ref loopGuard, thread);
                     SourceStatus status = source.Fill(batch, PollTimeoutMs);
-                    bool more = status == SourceStatus.Active && IsFull(batch);
+                    bool more = status == SourceStatus.Active && IsFull(batch, source);
                     if (batch.Count > 0)
                     {
-                        Graph.CountCaptured(batch);
+                        Graph.CountCaptured(batch, thread);
                         _toEncap!.TryEnqueue(batch); // holds every batch of the pool: never full
                         batch = null;
                     }
@@ -204,12 +269,11 @@ internal sealed class PipelineScheduler : PacketScheduler
             if (now >= nextTick)
             {
                 nextTick = now + TickIntervalMs;
-                Graph.PollKernelStats();
+                Graph.PollKernelStats(thread);
             }
         }
 
-        Graph.PollKernelStats();
-        return batch;
+        Graph.PollKernelStats(thread);
     }
 
     /// <summary>A free batch; when there is none, the encapsulation thread is woken to drain the queue before the capture waits.</summary>
@@ -226,8 +290,8 @@ internal sealed class PipelineScheduler : PacketScheduler
     }
 
     /// <summary>True when the source stopped filling <paramref name="batch"/> for lack of room, not of packets.</summary>
-    private bool IsFull(PacketBatch batch) =>
-        batch.IsFull || batch.DataCapacity - batch.BytesUsed < Graph.Source.MaxFrameLength + MaxRecordOverhead;
+    private static bool IsFull(PacketBatch batch, PacketSource source) =>
+        batch.IsFull || batch.DataCapacity - batch.BytesUsed < source.MaxFrameLength + MaxRecordOverhead;
 
     private void Encapsulate()
     {
@@ -270,7 +334,7 @@ internal sealed class PipelineScheduler : PacketScheduler
             // Nothing more reaches the outputs: end the task (the runner retries it) instead of
             // letting it look healthy while the capture fills a pool nobody empties.
             SchedulingLog.EncapsulationFailed(Graph.Logger, ex, Graph.Config.Name);
-            _captureError ??= ex;
+            Interlocked.CompareExchange(ref _captureError, ex, null);
             if (batch is not null)
             {
                 Pool!.Return(batch);

@@ -10,7 +10,15 @@ namespace Cpworker.Engine.Scheduling;
 /// Run to completion: the task's capture thread takes a batch from the source and runs it through
 /// classification and every output, transports included, before reading the next.
 /// </summary>
-internal sealed class RtcScheduler : PacketScheduler
+/// <remarks>
+/// With several capture threads (<c>threads</c>, one fanout member each) every thread runs the
+/// whole path for its own batches; the outputs are shared. Each output stage has a lock that a
+/// thread holds while that stage encodes and sends one batch, and while it ticks: an encoder, its
+/// counters and its transport are thus only ever used by one thread at a time, and a file output
+/// still writes one file, its records interleaved batch by batch. A flow is read by one thread
+/// only, which hands its batches to the outputs in order, so every flow keeps its order.
+/// </remarks>
+internal sealed partial class RtcScheduler : PacketScheduler
 {
     /// <summary>Creates the scheduler.</summary>
     public RtcScheduler(TaskGraph graph, ThreadAffinity affinity) : base(graph, affinity)
@@ -31,19 +39,23 @@ internal sealed class RtcScheduler : PacketScheduler
     /// <summary>Lanes and sender threads of the isolated outputs (the others are sent inline).</summary>
     private readonly List<(QueuedSendLane Lane, Thread Thread)> _isolated = new();
 
+    /// <summary>The first error of any capture thread; it ends the task.</summary>
+    private Exception? _error;
+
     /// <inheritdoc/>
     public override void Start() => StartThread("rtc", Run);
 
     private void Run()
     {
-        Exception? error = null;
         bool opened = false;
         PacketBatch? batch = null;
+        var others = new List<Thread>();
         try
         {
             Graph.Open();
             opened = true;
-            Pool = new PacketBatchPool(1, Graph.BatchBytes, TaskGraph.MaxPacketsPerBatch);
+            Pool = new PacketBatchPool(Graph.CaptureThreads, Graph.BatchBytes, TaskGraph.MaxPacketsPerBatch);
+            _gates = Graph.CaptureThreads > 1 ? CreateGates(Graph.Outputs.Length) : null;
             for (int i = 0; i < Graph.Outputs.Length; i++)
             {
                 OutputStage o = Graph.Outputs[i];
@@ -61,15 +73,23 @@ internal sealed class RtcScheduler : PacketScheduler
             }
 
             batch = Pool.TryRent()!;
+            for (int t = 1; t < Graph.CaptureThreads; t++)
+            {
+                int thread = t;
+                PacketBatch own = Pool.TryRent()!;
+                others.Add(StartThread($"rtc{thread}", () => RunOther(thread, own)));
+            }
+
             SignalStarted();
-            Loop(batch);
+            Loop(batch, 0);
         }
         catch (Exception ex)
         {
-            error = ex;
+            Fail(ex);
         }
         finally
         {
+            JoinOthers(others);
             if (opened)
             {
                 FlushOutputs();
@@ -90,7 +110,7 @@ internal sealed class RtcScheduler : PacketScheduler
             }
 
             Pool?.Dispose(); // its parking word is native memory; a task that keeps failing must not leak it
-            SignalCompleted(error);
+            SignalCompleted(_error);
         }
     }
 
@@ -131,24 +151,38 @@ internal sealed class RtcScheduler : PacketScheduler
         }
     }
 
-    private void Loop(PacketBatch batch)
+    /// <summary>Capture thread <paramref name="thread"/> (the first one runs <see cref="Loop"/> from <see cref="Run"/>).</summary>
+    private void Loop(PacketBatch batch, int thread)
     {
-        PacketSource source = Graph.Source;
+        PacketSource source = Graph.Sources[thread];
+        OutputStage[] outputs = Graph.Outputs;
+        Lock[]? gates = _gates;
+        LoopGuardChange? loopGuard = null;
         long nextTick = Environment.TickCount64 + TickIntervalMs;
         bool endOfInput = false;
         while (!StopRequested)
         {
             if (!endOfInput)
             {
-                ApplyPendingLoopGuard();
+                ApplyPendingLoopGuard(ref loopGuard, thread);
                 SourceStatus status = source.Fill(batch, PollTimeoutMs);
                 if (batch.Count > 0)
                 {
-                    Graph.CountCaptured(batch);
+                    Graph.CountCaptured(batch, thread);
                     Graph.Classify?.Process(batch);
-                    foreach (OutputStage o in Graph.Outputs)
+                    for (int i = 0; i < outputs.Length; i++)
                     {
-                        o.Process(batch);
+                        if (gates is null)
+                        {
+                            outputs[i].Process(batch);
+                        }
+                        else
+                        {
+                            lock (gates[i])
+                            {
+                                outputs[i].Process(batch);
+                            }
+                        }
                     }
 
                     batch.Reset();
@@ -169,20 +203,16 @@ internal sealed class RtcScheduler : PacketScheduler
             if (now >= nextTick)
             {
                 nextTick = now + TickIntervalMs;
-                TickOutputs();
-                foreach (OutputStage o in Graph.Outputs)
+                if (thread == 0)
                 {
-                    if (!o.Parts.Isolated)
-                    {
-                        TickTransport(o); // an isolated transport belongs to its sender thread
-                    }
+                    TickShared(outputs, gates);
                 }
 
-                Graph.PollKernelStats();
+                Graph.PollKernelStats(thread);
             }
         }
 
-        Graph.PollKernelStats();
+        Graph.PollKernelStats(thread);
         SchedulingLog.CaptureStopped(Graph.Logger, Graph.Config.Name);
     }
 }

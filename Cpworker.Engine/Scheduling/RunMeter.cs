@@ -28,8 +28,9 @@ internal sealed class RunMeter
     /// <summary>Notes the start of the run.</summary>
     public void Start(CaptureCounters capture)
     {
-        _startPackets = Volatile.Read(ref capture.Packets);
-        _startBytes = Volatile.Read(ref capture.Bytes);
+        CaptureCounterSnapshot start = capture.Snapshot();
+        _startPackets = start.Packets;
+        _startBytes = start.Bytes;
         _startAllocated = GC.GetTotalAllocatedBytes(precise: true);
         _startGen0 = GC.CollectionCount(0);
         _startCpu = Environment.CpuUsage.TotalTime;
@@ -61,6 +62,16 @@ internal sealed class RunMeter
             graph.Logger,
             graph.Config.Name, packets, capture.Bytes - _startBytes, seconds, cpu, allocated, gen0, peakRss,
             capture.KernelDrops, capture.InterfaceDrops, outputs.ForwardedPackets, outputs.DirectionDropPackets, outputs.RateLimitDropPackets, outputs.ErrorDropPackets);
+        if (graph.CaptureThreads > 1)
+        {
+            CaptureCounterSnapshot[] threads = graph.CaptureCounters.ThreadSnapshots();
+            for (int i = 0; i < threads.Length; i++)
+            {
+                SchedulingLog.CaptureThreadFinished(
+                    graph.Logger,
+                    graph.Config.Name, i, threads[i].Packets, threads[i].Bytes, threads[i].KernelDrops, threads[i].InterfaceDrops);
+            }
+        }
     }
 
     /// <summary>VmHWM of the process in kB; -1 when /proc cannot tell.</summary>

@@ -58,4 +58,8 @@ internal static partial class SchedulingLog
     public static partial void RunFinished(
         ILogger logger, string task, long packets, long bytes, double seconds, double cpu, long allocated, int gen0, long peakRssKb,
         long kernelDrops, long interfaceDrops, long forwarded, long direction, long rateLimit, long error);
+
+    /// <summary>One capture thread's share of a run, when a task captures on several threads.</summary>
+    [LoggerMessage(EventId = 212, Level = LogLevel.Debug, Message = "{Task}: capture thread {Thread}: {Packets} packets, {Bytes} bytes, kernel drops {KernelDrops}, interface drops {InterfaceDrops} (since the task started)")]
+    public static partial void CaptureThreadFinished(ILogger logger, string task, int thread, long packets, long bytes, long kernelDrops, long interfaceDrops);
 }

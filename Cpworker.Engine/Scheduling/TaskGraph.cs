@@ -22,11 +22,11 @@ internal sealed class TaskGraph : IDisposable
     /// <summary>Builds the classify stage once the source is open (it needs the interface's addresses in its netns).</summary>
     private readonly Func<PacketSource, ClassifyStage?> _createClassifier;
 
-    /// <summary>Kernel counters of earlier incarnations of the task (a new handle starts from zero).</summary>
-    private readonly long _kernelDropsBefore;
+    /// <summary>Kernel counters of earlier incarnations of the task, per capture thread (a new handle starts from zero).</summary>
+    private readonly long[] _kernelDropsBefore;
 
-    /// <summary>Interface drops of earlier incarnations.</summary>
-    private readonly long _interfaceDropsBefore;
+    /// <summary>Interface drops of earlier incarnations, per capture thread.</summary>
+    private readonly long[] _interfaceDropsBefore;
 
     /// <summary>
     /// Turns a loop guard into the complete capture filter (the user's <c>bpf</c>, <c>nic.</c> names
@@ -34,7 +34,7 @@ internal sealed class TaskGraph : IDisposable
     /// </summary>
     private readonly Func<PacketSource, string?, string?> _composeFilter;
 
-    /// <summary>Creates a graph; nothing is opened until <see cref="Open"/>.</summary>
+    /// <summary>Creates a graph with one capture thread; nothing is opened until <see cref="Open"/>.</summary>
     public TaskGraph(
         TaskConfig config,
         PacketSource source,
@@ -44,13 +44,39 @@ internal sealed class TaskGraph : IDisposable
         ILogger logger,
         TimeProvider time,
         Func<PacketSource, string?, string?>? composeFilter = null)
+        : this(config, [source], createClassifier, outputs, captureCounters, logger, time, composeFilter)
     {
+    }
+
+    /// <summary>
+    /// Creates a graph whose <paramref name="sources"/> are read by one capture thread each (fanout
+    /// members on one interface: they share the classifier and every output). Nothing is opened
+    /// until <see cref="Open"/>.
+    /// </summary>
+    public TaskGraph(
+        TaskConfig config,
+        PacketSource[] sources,
+        Func<PacketSource, ClassifyStage?> createClassifier,
+        IReadOnlyList<OutputStage> outputs,
+        CaptureCounters captureCounters,
+        ILogger logger,
+        TimeProvider time,
+        Func<PacketSource, string?, string?>? composeFilter = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sources.Length, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(captureCounters.ThreadCount, sources.Length);
         _composeFilter = composeFilter ?? ((_, guard) => guard);
         CaptureCounters = captureCounters;
-        _kernelDropsBefore = captureCounters.KernelDrops;
-        _interfaceDropsBefore = captureCounters.InterfaceDrops;
+        _kernelDropsBefore = new long[sources.Length];
+        _interfaceDropsBefore = new long[sources.Length];
+        for (int i = 0; i < sources.Length; i++)
+        {
+            _kernelDropsBefore[i] = captureCounters[i].KernelDrops;
+            _interfaceDropsBefore[i] = captureCounters[i].InterfaceDrops;
+        }
+
         Config = config;
-        Source = source;
+        Sources = sources;
         _createClassifier = createClassifier;
         Outputs = [.. outputs];
         Logger = logger;
@@ -60,8 +86,14 @@ internal sealed class TaskGraph : IDisposable
     /// <summary>The task's configuration.</summary>
     public TaskConfig Config { get; }
 
-    /// <summary>Where packets come from; owned by the capture thread.</summary>
-    public PacketSource Source { get; }
+    /// <summary>Where packets come from: the first capture thread's source.</summary>
+    public PacketSource Source => Sources[0];
+
+    /// <summary>One source per capture thread, each owned by its thread once the task runs.</summary>
+    public PacketSource[] Sources { get; }
+
+    /// <summary>Number of capture threads.</summary>
+    public int CaptureThreads => Sources.Length;
 
     /// <summary>Sets directions; null when the task has no <c>req_pattern</c>.</summary>
     public ClassifyStage? Classify { get; private set; }
@@ -88,39 +120,55 @@ internal sealed class TaskGraph : IDisposable
     /// <summary>Raised once, on the capture thread, when a replay has delivered its last packet.</summary>
     public event Action? EndOfInput;
 
-    /// <summary>Opens the source and builds the classifier. Runs on the capture thread.</summary>
+    /// <summary>
+    /// Opens every source, builds the classifier, then lets the sources deliver (fanout members
+    /// deliver only once all of them are in the group). Runs on the first capture thread, before
+    /// the others start. The sources already opened are disposed with the graph when one fails.
+    /// </summary>
     public void Open()
     {
-        Source.Open();
+        int maxFrame = 0;
+        foreach (PacketSource s in Sources)
+        {
+            s.Open();
+            maxFrame = Math.Max(maxFrame, s.MaxFrameLength);
+        }
+
         Classify = _createClassifier(Source);
-        int perFrame = Source.MaxFrameLength + 16;
+        int perFrame = maxFrame + 16;
         BatchBytes = (int)Math.Max(MinBatchBytes, BitOperations.RoundUpToPowerOf2((uint)(2 * perFrame)));
+        foreach (PacketSource s in Sources)
+        {
+            s.BeginDelivery();
+        }
     }
 
     /// <summary>Raises <see cref="EndOfInput"/>.</summary>
     public void OnEndOfInput() => EndOfInput?.Invoke();
 
-    /// <summary>Counts a filled batch as captured.</summary>
-    public void CountCaptured(Packets.PacketBatch batch)
+    /// <summary>Counts a batch filled by capture thread <paramref name="thread"/> as captured; on that thread.</summary>
+    public void CountCaptured(Packets.PacketBatch batch, int thread = 0)
     {
-        CaptureCounters.Packets += batch.Count;
+        CaptureThreadCounters counters = CaptureCounters[thread];
+        counters.Packets += batch.Count;
         long bytes = 0;
         for (int i = 0; i < batch.Count; i++)
         {
             bytes += batch[i].CaptureLength;
         }
 
-        CaptureCounters.Bytes += bytes;
+        counters.Bytes += bytes;
     }
 
-    /// <summary>Copies the source's kernel drop counters into the capture counters.</summary>
-    public void PollKernelStats()
+    /// <summary>Copies the kernel drop counters of capture thread <paramref name="thread"/>'s source into its counters; on that thread.</summary>
+    public void PollKernelStats(int thread = 0)
     {
         try
         {
-            KernelCaptureStats s = Source.ReadKernelStats();
-            CaptureCounters.KernelDrops = _kernelDropsBefore + s.Dropped;
-            CaptureCounters.InterfaceDrops = _interfaceDropsBefore + s.InterfaceDropped;
+            KernelCaptureStats s = Sources[thread].ReadKernelStats();
+            CaptureThreadCounters counters = CaptureCounters[thread];
+            counters.KernelDrops = _kernelDropsBefore[thread] + s.Dropped;
+            counters.InterfaceDrops = _interfaceDropsBefore[thread] + s.InterfaceDropped;
         }
         catch (Exception ex)
         {
@@ -133,13 +181,16 @@ internal sealed class TaskGraph : IDisposable
     /// (a <c>nic.</c> interface lost its address, the filter does not compile) the old filter stays
     /// and the problem is logged: the task keeps capturing.
     /// </summary>
-    public void ApplyLoopGuard(string? loopGuard)
+    public void ApplyLoopGuard(string? loopGuard, int thread = 0)
     {
         try
         {
-            string? filter = _composeFilter(Source, loopGuard);
-            Source.SetFilter(filter);
-            SchedulingLog.FilterUpdated(Logger, Config.Name, filter ?? "none");
+            string? filter = _composeFilter(Sources[thread], loopGuard);
+            Sources[thread].SetFilter(filter);
+            if (thread == 0)
+            {
+                SchedulingLog.FilterUpdated(Logger, Config.Name, filter ?? "none");
+            }
         }
         catch (Exception ex)
         {
@@ -154,7 +205,11 @@ internal sealed class TaskGraph : IDisposable
     /// <summary>Closes the source and every transport.</summary>
     public void Dispose()
     {
-        Source.Dispose();
+        foreach (PacketSource s in Sources)
+        {
+            s.Dispose();
+        }
+
         foreach (OutputStage o in Outputs)
         {
             o.Parts.Transport.Dispose();

@@ -53,13 +53,16 @@ internal sealed unsafe class ParkingSignal : IDisposable
     /// <summary>Cancels a <see cref="PrepareToPark"/> when the re-check found work.</summary>
     public void CancelPark() => Volatile.Write(ref *_parked, 0);
 
-    /// <summary>Wakes the waiter if it is parked; cheap when it is not.</summary>
+    /// <summary>
+    /// Wakes the waiter if it is parked; cheap when it is not. Wakes every thread parked on the
+    /// signal (capture threads sharing a batch pool), at the cost of one waiter's wake-up.
+    /// </summary>
     public void Wake()
     {
         Interlocked.MemoryBarrier();
         if (Volatile.Read(ref *_parked) != 0 && Interlocked.Exchange(ref *_parked, 0) != 0)
         {
-            LibC.FutexWake(_parked, 1);
+            LibC.FutexWake(_parked, int.MaxValue);
         }
     }
 

@@ -8,35 +8,46 @@ namespace Cpworker.Engine.Threading;
 /// to one of them, in order (docs/packet-path.md, "Execution models").
 /// </summary>
 /// <remarks>
-/// A new managed thread starts with the main thread's mask, not its creator's, so every packet
-/// thread pins itself when it starts (<see cref="PinCurrentThread"/>).
+/// Pinning is deterministic: a task's packet threads are numbered in the order its scheduler
+/// starts them, and the task's numbers start after those of the tasks before it
+/// (<see cref="ForTask"/>), so thread <c>k</c> of a task always gets the same CPU, also when the
+/// task is retried. A new managed thread starts with the main thread's mask, not its creator's,
+/// so every packet thread pins itself when it starts (<see cref="PinCurrentThread"/>).
 /// </remarks>
 internal sealed class ThreadAffinity
 {
     private const int MaskBytes = 128; // 1024 CPUs, as glibc's cpu_set_t
     private readonly int[] _cpus;
-    private int _next;
+
+    /// <summary>The number of the task's first thread in the engine-wide pinning order.</summary>
+    private readonly int _firstSlot;
 
     /// <summary>No restriction: threads are not pinned.</summary>
     public static readonly ThreadAffinity None = new([]);
 
     /// <summary>Pins threads to <paramref name="cpus"/> in turn; empty = no pinning.</summary>
-    public ThreadAffinity(IReadOnlyList<int> cpus) => _cpus = cpus.ToArray();
+    public ThreadAffinity(IReadOnlyList<int> cpus)
+        : this(cpus.ToArray(), 0)
+    {
+    }
+
+    private ThreadAffinity(int[] cpus, int firstSlot)
+    {
+        _cpus = cpus;
+        _firstSlot = firstSlot;
+    }
 
     /// <summary>The CPUs threads are confined to; empty when unrestricted.</summary>
     public IReadOnlyList<int> Cpus => _cpus;
 
-    /// <summary>The CPU the next packet thread gets (round robin over the list), or -1 without affinity.</summary>
-    public int NextCpu()
-    {
-        if (_cpus.Length == 0)
-        {
-            return -1;
-        }
+    /// <summary>
+    /// The affinity of one task whose packet threads come after <paramref name="firstSlot"/> threads
+    /// of the tasks before it in the pinning order.
+    /// </summary>
+    public ThreadAffinity ForTask(int firstSlot) => _cpus.Length == 0 ? this : new ThreadAffinity(_cpus, firstSlot);
 
-        int i = Interlocked.Increment(ref _next) - 1;
-        return _cpus[(i & int.MaxValue) % _cpus.Length];
-    }
+    /// <summary>The CPU of the task's packet thread number <paramref name="slot"/> (0 = the first it starts), or -1 without affinity.</summary>
+    public int CpuAt(int slot) => _cpus.Length == 0 ? -1 : _cpus[(int)(((long)_firstSlot + slot) % _cpus.Length)];
 
     /// <summary>Sets every existing thread of the process (and thereby its future threads) to the listed CPUs.</summary>
     public void ConfineProcess()

@@ -57,6 +57,7 @@ internal static class CompletionCommand
             foreach ((string[] names, IReadOnlyList<string> offer) in n.ValueOptions)
             {
                 string action = offer == CompletionModel.Files ? "COMPREPLY=($(compgen -f -- \"$cur\")); return ;;"
+                    : offer == CompletionModel.Directories ? "COMPREPLY=($(compgen -d -- \"$cur\")); return ;;"
                     : offer.Count == 0 ? "COMPREPLY=(); return ;;"
                     : $"COMPREPLY=($(compgen -W \"{string.Join(' ', offer)}\" -- \"$cur\")); return ;;";
                 sb.AppendLine($"        {Keys(n.Path, names)}) {action}");
@@ -100,6 +101,7 @@ internal static class CompletionCommand
             foreach ((string[] names, IReadOnlyList<string> offer) in n.ValueOptions)
             {
                 string action = offer == CompletionModel.Files ? "_files; return ;;"
+                    : offer == CompletionModel.Directories ? "_files -/; return ;;"
                     : offer.Count == 0 ? "return ;;"
                     : $"compadd -- {string.Join(' ', offer)}; return ;;";
                 sb.AppendLine($"        {Keys(n.Path, names)}) {action}");

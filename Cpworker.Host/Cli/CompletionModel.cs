@@ -67,11 +67,19 @@ internal sealed class CompletionModel
             return fixedValues;
         }
 
-        return o.HelpName is "FILE" or "PATH" ? Files : [];
+        return o.HelpName switch
+        {
+            "FILE" or "PATH" => Files,
+            "DIR" => Directories,
+            _ => [],
+        };
     }
 
     /// <summary>The offer meaning "complete a file name".</summary>
     public static readonly IReadOnlyList<string> Files = ["<files>"];
+
+    /// <summary>The offer meaning "complete a directory name".</summary>
+    public static readonly IReadOnlyList<string> Directories = ["<directories>"];
 
     /// <summary>One command.</summary>
     /// <param name="Path">Its words after <c>cpworker</c>, space-separated.</param>

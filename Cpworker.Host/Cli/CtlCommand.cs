@@ -203,6 +203,17 @@ internal static class CtlCommand
                     StatsTable.Value(t["capture"]?["cap_packets"]),
                     (t["outputs"] as JsonArray)?.Count ?? 0,
                     t["error"]?.GetValue<string>() ?? "").TrimEnd());
+                int thread = 0;
+                foreach (JsonNode? c in t["capture"]?["threads"] as JsonArray ?? [])
+                {
+                    // Fanout capture threads (libpcap.threads): one line each under their task.
+                    lines.Add(string.Format(
+                        CultureInfo.InvariantCulture,
+                        "  capture thread {0,-4} captured {1,14}  kernel drops {2}",
+                        thread++,
+                        StatsTable.Value(c?["cap_packets"]),
+                        StatsTable.Value(c?["drop_packets"])));
+                }
             }
         }
 

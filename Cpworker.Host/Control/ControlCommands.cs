@@ -7,7 +7,6 @@ using Cpworker.Engine.Scheduling;
 using Cpworker.Host.Interop;
 using Cpworker.Host.Logging;
 using Microsoft.Extensions.Logging;
-using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
 
 namespace Cpworker.Host.Control;
 
@@ -150,7 +149,7 @@ internal sealed class ControlCommands
     private JsonObject Tasks()
     {
         var tasks = new JsonArray();
-        foreach (TaskStatus s in _target.Engine.GetStatus())
+        foreach (TaskSnapshot s in _target.Engine.GetStatus())
         {
             var outputs = new JsonArray();
             foreach (OutputStatus o in s.Outputs)
@@ -198,6 +197,24 @@ internal sealed class ControlCommands
             if (s.Error is not null)
             {
                 task["error"] = s.Error;
+            }
+
+            if (s.CaptureThreads.Count > 1)
+            {
+                // Only with fanout capture threads, so a one-thread task answers as the C implementation does.
+                var threads = new JsonArray();
+                foreach (CaptureCounterSnapshot t in s.CaptureThreads)
+                {
+                    threads.Add(new JsonObject
+                    {
+                        ["cap_packets"] = t.Packets,
+                        ["cap_bytes"] = t.Bytes,
+                        ["drop_packets"] = t.KernelDrops,
+                        ["ifdrop_packets"] = t.InterfaceDrops,
+                    });
+                }
+
+                ((JsonObject)task["capture"]!)["threads"] = threads;
             }
 
             tasks.Add(task);

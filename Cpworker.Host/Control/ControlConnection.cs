@@ -149,6 +149,13 @@ internal sealed class ControlConnection
             return (new JsonObject(), null, false, null);
         }
 
+        // The JSON reader checks UTF-8 only when a string is read: a stray byte inside a string would
+        // surface later, from GetString, as an exception that drops the connection (found by fuzzing).
+        if (!System.Text.Unicode.Utf8.IsValid(line.IsSingleSegment ? line.FirstSpan : line.ToArray()))
+        {
+            return (ControlJson.Error("malformed JSON: the request is not valid UTF-8"), null, !handshaken, null);
+        }
+
         JsonDocument document;
         try
         {

@@ -10,7 +10,6 @@ using Cpworker.Host.Logging;
 using Cpworker.Host.Metrics;
 using Cpworker.Outputs;
 using Microsoft.Extensions.Logging;
-using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
 
 namespace Cpworker.Host.Daemon;
 
@@ -208,7 +207,7 @@ internal sealed partial class DaemonHost
 
     private static string DescribeTasks(CpworkerEngine engine)
     {
-        IReadOnlyList<TaskStatus> status = engine.GetStatus();
+        IReadOnlyList<TaskSnapshot> status = engine.GetStatus();
         int running = status.Count(s => s.State == TaskState.Running);
         return $"{running} of {status.Count} task(s) running";
     }

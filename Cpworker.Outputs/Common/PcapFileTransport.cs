@@ -82,6 +82,9 @@ internal abstract class PcapFileTransport : OutputTransport
     /// <summary>The 24 bytes every file starts with.</summary>
     protected byte[] GlobalHeader { get; }
 
+    /// <summary>Bytes in the file being written (header included); 0 when none is open.</summary>
+    protected long CurrentFileLength => _writer?.Length ?? 0;
+
     /// <summary>True once <see cref="Close"/> has run.</summary>
     protected bool IsClosed => _closed;
 

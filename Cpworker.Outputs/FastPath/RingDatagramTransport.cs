@@ -21,7 +21,8 @@ namespace Cpworker.Outputs.FastPath;
 /// neighbour is followed within that time; a new egress interface gets a new ring.</para>
 /// <para>Congestion (docs/architecture.md): a ring whose slots are all still the kernel's is full. A live task
 /// drops the rest of the buffer for this output only (error drops); a replay waits for slots, up to
-/// <see cref="ReplayWait"/> without progress (a dead interface) and within the task's stop budget.</para>
+/// <see cref="ReplayWait"/> without progress (a dead interface) and within the task's stop budget, and after
+/// such a wait ran out drops without waiting until a slot comes back.</para>
 /// <para>One thread at a time, like every transport. A send allocates nothing; a next-hop change allocates
 /// (log line, a new ring when the interface changed).</para>
 /// </remarks>
@@ -62,6 +63,9 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
     private NextHop _hop;
     private NextHopStatus _status = (NextHopStatus)(-1);
     private long _nextRefresh;
+
+    /// <summary>True after a replay's wait for slots ran out, until the kernel gives a slot back: a dead link is waited for once, not per buffer.</summary>
+    private bool _ringStalled;
 
     /// <summary>Largest datagram the ring carries for the current hop (path MTU and slot size).</summary>
     private int _ringMaxDatagram;
@@ -152,7 +156,11 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
             }
 
             byte* slot = ring.TryAcquire();
-            if (slot is null)
+            if (slot is not null)
+            {
+                _ringStalled = false;
+            }
+            else
             {
                 Kick(ring, ref committed);
                 slot = WaitForSlot(ring);
@@ -328,10 +336,12 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
     /// <summary>A live task does not wait (null); a replay waits for the kernel to give a slot back.</summary>
     private byte* WaitForSlot(PacketTxRing ring)
     {
-        if (!_replay)
+        if (!_replay || _ringStalled)
         {
             return null;
         }
+
+        _ringStalled = true;
 
         long deadline = Environment.TickCount64 + (long)ReplayWait.TotalMilliseconds;
         while (Environment.TickCount64 < deadline)
@@ -339,6 +349,7 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
             int wait = (int)Math.Min(10, _stop.Limit(ReplayWait).TotalMilliseconds);
             if (ring.WaitForRoom(wait))
             {
+                _ringStalled = false;
                 return ring.TryAcquire();
             }
 

@@ -23,8 +23,9 @@ internal sealed class RotatingFileOutputType : OutputType
     {
         var s = (RotatingFileSettings)settings;
         string every = s.MaxFileIntervalSeconds == 0 ? "one file, never rotated" : $"a new file every {s.MaxFileIntervalSeconds} s";
+        string size = s.MaxFileSizeBytes > 0 ? $", at most {s.MaxFileSizeBytes / (1024 * 1024)} MiB each" : "";
         string keep = s.MaxFiles > 0 ? $", keeping the newest {s.MaxFiles}" : "";
-        return $"pcap files {Path.Combine(s.FileRoot, "<yyyyMMddHH>", "pktminerg_dump_<yyyyMMddHHmmss>.pcap")} ({every}{keep})";
+        return $"pcap files {Path.Combine(s.FileRoot, "<yyyyMMddHH>", "pktminerg_dump_<yyyyMMddHHmmss>.pcap")} ({every}{size}{keep})";
     }
 
     /// <inheritdoc/>

@@ -28,6 +28,7 @@ internal sealed partial record RotatingFileSettings
 
         int? interval = ReadInterval(section);
         int? maxFiles = section.Int32("max_files");
+        long? maxSizeMb = section.Integer("max_file_size_mb", 1, 1024 * 1024);
         section.WarnUnknownKeys();
         if (root is null || diagnostics.ErrorsSince(mark))
         {
@@ -39,6 +40,7 @@ internal sealed partial record RotatingFileSettings
             FileRoot = root,
             MaxFileIntervalSeconds = interval ?? DefaultIntervalSeconds,
             MaxFiles = maxFiles ?? 0,
+            MaxFileSizeBytes = (maxSizeMb ?? 0) * 1024 * 1024,
         };
     }
 

@@ -14,6 +14,9 @@ internal sealed partial record RotatingFileSettings : OutputSettings
     /// <summary><c>max_file_interval</c> in seconds; 0 = never rotate.</summary>
     public int MaxFileIntervalSeconds { get; init; } = DefaultIntervalSeconds;
 
+    /// <summary><c>max_file_size_mb</c> in bytes: a file is completed before it would grow past it; 0 = no size rule.</summary>
+    public long MaxFileSizeBytes { get; init; }
+
     /// <summary><c>max_files</c>: complete files kept; 0 = all.</summary>
     public int MaxFiles { get; init; }
 

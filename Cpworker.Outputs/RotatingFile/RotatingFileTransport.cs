@@ -32,6 +32,9 @@ internal sealed class RotatingFileTransport : PcapFileTransport
     private readonly RotationSchedule _schedule;
     private readonly RotatingFileRetention _retention;
 
+    /// <summary><c>max_file_size_mb</c> in bytes; 0 = no size rule.</summary>
+    private readonly long _maxFileBytes;
+
     /// <summary>Start of the rotation period of the current (or last) file.</summary>
     private long _period;
 
@@ -48,6 +51,7 @@ internal sealed class RotatingFileTransport : PcapFileTransport
         : base(context, nanosecond: false)
     {
         _fileRoot = settings.FileRoot;
+        _maxFileBytes = settings.MaxFileSizeBytes;
         _schedule = schedule;
         _retention = new RotatingFileRetention(_fileRoot, settings.MaxFiles);
         if (!Directory.Exists(_fileRoot))
@@ -93,17 +97,25 @@ internal sealed class RotatingFileTransport : PcapFileTransport
     /// <inheritdoc/>
     protected override void BeforeWrite(SendBuffer buffer)
     {
-        if (!_schedule.Rotates)
+        if (_schedule.Rotates)
         {
-            return;
+            // The encoder stamped the buffer with the monotonic time of its first record.
+            DateTimeOffset firstRecord = Time.GetUtcNow() - Time.GetElapsedTime(buffer.FirstRecordTimestamp);
+            long period = _schedule.PeriodStart(firstRecord);
+            if (period > _period)
+            {
+                Rotate(period);
+                return;
+            }
         }
 
-        // The encoder stamped the buffer with the monotonic time of its first record.
-        DateTimeOffset firstRecord = Time.GetUtcNow() - Time.GetElapsedTime(buffer.FirstRecordTimestamp);
-        long period = _schedule.PeriodStart(firstRecord);
-        if (period > _period)
+        // The size rule (like dumpcap -b filesize): a file with records is completed before this
+        // buffer would take it past max_file_size_mb; the next is named by the time now.
+        long length = CurrentFileLength;
+        if (_maxFileBytes > 0 && length > GlobalHeader.Length && length + buffer.Length > _maxFileBytes)
         {
-            Rotate(period);
+            CompleteCurrent();
+            TryOpen(Time.GetUtcNow());
         }
     }
 

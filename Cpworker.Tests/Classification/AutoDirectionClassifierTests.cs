@@ -73,7 +73,7 @@ public sealed class AutoDirectionClassifierTests
             .With("eth0", Own, "10.0.0.1")
             .With("tun0", null, "10.8.0.1")
             .With("ib0", "80:00:00:48:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0a:bc:01", "10.9.0.1");
-        var e = Assert.Throws<CaptureException>(() => DirectionClassifierFactory.Create(config, captureInterface, nics.Resolve));
+        var e = Assert.Throws<DirectionPatternException>(() => DirectionClassifierFactory.Create(config, captureInterface, nics.Resolve));
         Assert.That(e!.Message, Is.EqualTo(message));
     }
 

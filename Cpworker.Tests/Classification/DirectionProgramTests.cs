@@ -79,7 +79,7 @@ public sealed class DirectionProgramTests
     public void Missing_interface_is_a_capture_error_naming_it()
     {
         var nics = new FakeInterfaces().With("eth0", null, "10.0.0.5");
-        var e = Assert.Throws<CaptureException>(() => Compile("host nic.eth0 or host nic.eth9", nics));
+        var e = Assert.Throws<DirectionPatternException>(() => Compile("host nic.eth0 or host nic.eth9", nics));
         Assert.That(e!.Message, Is.EqualTo("req_pattern: interface \"eth9\" (nic.eth9) not found"));
     }
 
@@ -87,7 +87,7 @@ public sealed class DirectionProgramTests
     public void Interface_without_addresses_is_a_capture_error_naming_it()
     {
         var nics = new FakeInterfaces().With("dummy0", null);
-        var e = Assert.Throws<CaptureException>(() => Compile("port 1 or host nic.dummy0", nics));
+        var e = Assert.Throws<DirectionPatternException>(() => Compile("port 1 or host nic.dummy0", nics));
         Assert.That(e!.Message, Is.EqualTo("req_pattern: interface \"dummy0\" (nic.dummy0) has no IP address"));
     }
 

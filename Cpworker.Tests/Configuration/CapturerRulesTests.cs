@@ -27,6 +27,9 @@ public sealed class CapturerRulesTests
         yield return Case("buffer zero", [$"{Lp}.buffer_size_mb=0"], $"{Lp}.buffer_size_mb", "must be at least 1, not 0");
         yield return Case("buffer negative", [$"{Lp}.buffer_size_mb=-5"], $"{Lp}.buffer_size_mb", "must be at least 1, not -5");
         yield return Case("timeout negative", [$"{Lp}.timeout_ms=-1"], $"{Lp}.timeout_ms", "must be between 0 and 2147483647, not -1");
+        yield return Case("threads zero", [$"{Lp}.threads=0"], $"{Lp}.threads", "must be 1 … 64, not 0");
+        yield return Case("threads too many", [$"{Lp}.threads=65"], $"{Lp}.threads", "must be 1 … 64, not 65");
+        yield return Case("threads fractional", [$"{Lp}.threads=1.5"], $"{Lp}.threads", "must be a whole number, not 1.5");
         yield return Case("netns not a string", [$"{Lp}.netns=1432897"], $"{Lp}.netns", "must be a string");
         yield return Case("netns unset variable", [$"{Lp}.netns=\"/proc/$TARGET_PID/ns/net\""], $"{Lp}.netns", "environment variable TARGET_PID is not set");
         yield return Case("bpf not a string", [$"{Lp}.bpf=true"], $"{Lp}.bpf", "must be a string");
@@ -70,6 +73,7 @@ public sealed class CapturerRulesTests
     {
         var live = (LibpcapCaptureConfig)AssertClean(Load(Minimal)).Tasks[0].Capturer;
         Assert.That(live, Is.EqualTo(new LibpcapCaptureConfig { Interface = "eth0" }));
+        Assert.That(live.Threads, Is.EqualTo(1));
         Assert.That((live.Snaplen, live.BufferSizeMb, live.Netns, live.Bpf, live.NotFilterOutputHosts), Is.EqualTo((2048, 256, (string?)null, (string?)null, false)));
     }
 
@@ -77,10 +81,11 @@ public sealed class CapturerRulesTests
     public void Libpcap_reads_every_key()
     {
         var live = (LibpcapCaptureConfig)AssertClean(Load(Edit(Minimal,
-            $$"""{{Lp}}={"interface":"eth1","snaplen":262144,"netns":"$PCAP_STORE_PATH/ns","bpf":"tcp port 80","buffer_size_mb":2047,"timeout_ms":0,"not_filter_output_hosts":true}"""))).Tasks[0].Capturer;
+            $$"""{{Lp}}={"interface":"eth1","snaplen":262144,"netns":"$PCAP_STORE_PATH/ns","bpf":"tcp port 80","buffer_size_mb":2047,"timeout_ms":0,"not_filter_output_hosts":true,"threads":4}"""))).Tasks[0].Capturer;
         Assert.That(live, Is.EqualTo(new LibpcapCaptureConfig
         {
             Interface = "eth1",
+            Threads = 4,
             Snaplen = 262144,
             Netns = "/var/lib/pcap/ns",
             Bpf = "tcp port 80",

@@ -167,4 +167,13 @@ public sealed class ValidateFeedbackTests
     [Test]
     public void Metrics_are_off_by_default() =>
         Assert.That(AssertClean(Load(Minimal)).PrometheusListen, Is.Null);
+
+    [Test]
+    public void Rotating_file_max_file_size_mb_is_read_and_checked()
+    {
+        const string output = "tasks[0].outputs[0]={\"type\":\"rotating_file\",\"rotating_file\":{\"file_root\":\"/d\",\"max_file_size_mb\":%}}";
+        CpworkerConfig config = AssertClean(Load(Edit(Minimal, output.Replace("%", "100", StringComparison.Ordinal))));
+        Assert.That(((Cpworker.Outputs.RotatingFile.RotatingFileSettings)config.Tasks[0].Outputs[0].Settings).MaxFileSizeBytes, Is.EqualTo(100L * 1024 * 1024));
+        AssertSingleError(Load(Edit(Minimal, output.Replace("%", "0", StringComparison.Ordinal))), "tasks[0].outputs[0].rotating_file.max_file_size_mb", "between 1 and 1048576");
+    }
 }

@@ -81,6 +81,22 @@ public class ControlProtocolTests
     }
 
     [Test]
+    public async Task Invalid_utf8_inside_a_string_is_malformed_json_and_the_connection_stays_open()
+    {
+        // Found by fuzzing (control target): the reply was never sent, the connection dropped with an ERROR log.
+        await using ControlFixture f = ControlFixture.Start(Idle());
+        using RawClient c = RawClient.Handshaken(f.SocketPath);
+        c.Send([.. "{\"command\":\"p"u8, 0xB1, .. "ng\"}\n"u8]);
+        Assert.That(c.ReadLine(), Is.EqualTo("{\"message\":\"malformed JSON: the request is not valid UTF-8\",\"status\":\"ERROR\"}"));
+        Assert.That(c.Exchange("{\"command\":\"ping\"}"), Does.StartWith("{\"status\":\"OK\""), "the connection stays usable");
+
+        using RawClient h = RawClient.Connect(f.SocketPath);
+        h.Send([.. "{\"version\":\"v"u8, 0xB1, .. "\"}\n"u8]);
+        Assert.That(h.ReadLine(), Does.Contain("not valid UTF-8"));
+        Assert.That(h.ClosedWithin(5000), Is.True, "a malformed handshake closes");
+    }
+
+    [Test]
     public async Task A_request_before_the_handshake_is_refused_and_the_connection_closed()
     {
         await using ControlFixture f = ControlFixture.Start(Idle());

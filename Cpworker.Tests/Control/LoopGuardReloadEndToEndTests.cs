@@ -59,7 +59,7 @@ public class LoopGuardReloadEndToEndTests
             ns.Exec($"/usr/bin/python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); [s.sendto(b'y'*100, ('{ns.HostAddress}', {port})) for _ in range(40)]\"");
             Assert.That(Run.Until(() => engine.GetStatus()[1].Outputs[0].Counters.ForwardedPackets > vxlanBefore + 300, 20_000), Is.True, "VXLAN flows over the captured interface");
             Assert.That(Run.Until(() => engine.GetStatus()[0].Capture.Packets >= before + 40, 10_000), Is.True, "the live task captures its own traffic");
-            Cpworker.Engine.Runtime.TaskStatus liveStatus = engine.GetStatus()[0];
+            Cpworker.Engine.Runtime.TaskSnapshot liveStatus = engine.GetStatus()[0];
             Assert.That(liveStatus.Capture.Packets, Is.EqualTo(before + 40), "and none of the VXLAN output's packets");
             Assert.That(liveStatus.Capture.KernelDrops, Is.Zero);
             Assert.That(log.Count("live: running"), Is.EqualTo(1), "never restarted");

@@ -6,7 +6,6 @@ using Cpworker.Engine.Scheduling;
 using Cpworker.Engine.Threading;
 using Cpworker.Tests.Engine;
 using Cpworker.Tests.Support;
-using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
 
 namespace Cpworker.Tests.Control;
 
@@ -89,7 +88,7 @@ public class ReloadTests
 
         Assert.That(got[^1].Frame, Is.EqualTo(steady[^1].Frame));
         Assert.That(steadyStarts, Is.EqualTo(1), "the unchanged task was never restarted");
-        TaskStatus steadyStatus = engine.GetStatus()[0];
+        TaskSnapshot steadyStatus = engine.GetStatus()[0];
         Assert.That(steadyStatus.State, Is.EqualTo(TaskState.Running));
         Assert.That(steadyStatus.Outputs[0].Counters.ForwardedPackets, Is.EqualTo(steady.Count));
         Assert.That(steadyStatus.Outputs[0].Counters.ErrorDropPackets, Is.Zero);

@@ -39,7 +39,11 @@ internal sealed class SchedulerHarness
     public PacketScheduler? Scheduler { get; private set; }
 
     /// <summary>Builds the graph and starts the scheduler.</summary>
-    public PacketScheduler Start(ExecutionModel model, FakeSource source, long pipelineBytes = 4 << 20)
+    public PacketScheduler Start(ExecutionModel model, FakeSource source, long pipelineBytes = 4 << 20) =>
+        Start(model, [source], pipelineBytes);
+
+    /// <summary>Builds a graph with one capture thread per source (as <c>libpcap.threads</c> does) and starts the scheduler.</summary>
+    public PacketScheduler Start(ExecutionModel model, FakeSource[] sources, long pipelineBytes = 4 << 20)
     {
         var type = new RecordingOutputType();
         var stages = new List<OutputStage>();
@@ -57,9 +61,10 @@ internal sealed class SchedulerHarness
             stages.Add(new OutputStage(context, type.Create(config.Settings, context)));
         }
 
-        var task = new TaskConfig { Name = "t", Capturer = new CustomCaptureConfig(() => source), Outputs = _outputs.Select(o => o.Config).ToArray() };
+        var task = new TaskConfig { Name = "t", Capturer = new CustomCaptureConfig(() => sources[0]), Outputs = _outputs.Select(o => o.Config).ToArray() };
         IDirectionClassifier? classifier = Classifier;
-        Graph = new TaskGraph(task, source, _ => classifier is null ? null : new ClassifyStage(classifier), stages, new CaptureCounters(), Log, TimeProvider.System);
+        PacketSource[] all = [.. sources];
+        Graph = new TaskGraph(task, all, _ => classifier is null ? null : new ClassifyStage(classifier), stages, new CaptureCounters(sources.Length), Log, TimeProvider.System);
         Graph.EndOfInput += _ended.Set; // before Start: a short replay may end at once
         Scheduler = PacketScheduler.Create(model, Graph, ThreadAffinity.None, pipelineBytes);
         Scheduler.Start();

@@ -17,6 +17,6 @@ public class SummaryReporterTests
         Assert.That(SummaryReporter.Interval, Is.EqualTo(TimeSpan.FromSeconds(60)));
     }
 
-    private static Cpworker.Engine.Runtime.TaskStatus Status(CaptureCounterSnapshot capture, OutputCounterSnapshot output) =>
+    private static Cpworker.Engine.Runtime.TaskSnapshot Status(CaptureCounterSnapshot capture, OutputCounterSnapshot output) =>
         new("t", null, TaskState.Running, null, capture, [new OutputStatus("null-0", "null", output)]);
 }

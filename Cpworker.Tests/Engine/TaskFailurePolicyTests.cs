@@ -5,7 +5,6 @@ using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
 using Cpworker.Tests.Support;
 using Microsoft.Extensions.Logging;
-using TaskStatus = Cpworker.Engine.Runtime.TaskStatus;
 
 namespace Cpworker.Tests.Engine;
 
@@ -105,7 +104,7 @@ public class TaskFailurePolicyTests
         var seen = new List<(TaskState, string?)>();
         Assert.That(Run.Until(() =>
         {
-            TaskStatus s = engine.GetStatus()[0];
+            TaskSnapshot s = engine.GetStatus()[0];
             seen.Add((s.State, s.Error));
             return s.State == TaskState.Running;
         }, 20_000, pollMs: 5), Is.True);

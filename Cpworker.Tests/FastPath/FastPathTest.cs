@@ -37,9 +37,12 @@ internal static class FastPathTest
     {
         private readonly OutputParts _parts;
 
-        public Driver(OutputType type, OutputSettings settings)
+        public Driver(OutputType type, OutputSettings settings, bool replay = false)
         {
-            Context = NetTest.Context(settings, type.Name, snaplen: 2048);
+            OutputContext c = NetTest.Context(settings, type.Name, snaplen: 2048);
+            Context = replay
+                ? new OutputContext { TaskName = c.TaskName, Config = c.Config, Logger = c.Logger, Time = c.Time, Counters = c.Counters, CaptureSnaplen = c.CaptureSnaplen, IsReplay = true }
+                : c;
             _parts = type.Create(settings, Context);
             _parts.Encoder.Attach(new InlineSendLane(_parts.Transport, _parts.BufferBytes, _parts.MaxMessages));
         }

@@ -292,6 +292,58 @@ public abstract class RotatingFileOutputContract
     }
 
     [Test]
+    public void Max_file_size_completes_files_before_they_pass_the_size_and_keeps_every_packet_in_order()
+    {
+        ManualClock clock = ManualClock.AtLocal(new DateTime(2024, 5, 6, 9, 0, 0), Offset);
+        List<TestPacket> packets = TestPacket.Random(4000, seed: 7, minLength: 500, maxLength: 1514);
+        using (var h = new FileOutputHarness(Kind, new RotatingFileOutputType(), new RotatingFileSettings { FileRoot = _root, MaxFileIntervalSeconds = 3600, MaxFileSizeBytes = 1024 * 1024 }, clock))
+        {
+            for (int i = 0; i < packets.Count; i += 100)
+            {
+                h.Process(packets.Skip(i).Take(100));
+                clock.Advance(TimeSpan.FromMilliseconds(10));
+                if (i == 2000)
+                {
+                    h.Sync();
+                    Assert.That(Directory.GetFiles(_root, "*.pcap.part", SearchOption.AllDirectories), Has.Length.EqualTo(1), "the file being written is .part");
+                }
+            }
+
+            h.Close();
+        }
+
+        string[] files = Directory.GetFiles(_root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        long total = packets.Sum(p => 16L + p.Frame.Length) + 24;
+        Assert.That(files, Has.Length.GreaterThanOrEqualTo((int)(total / (1024 * 1024)) + 1), string.Join("\n", files));
+        Assert.That(files, Has.All.EndsWith(".pcap"), "every file completed");
+        Assert.That(files.Select(f => new FileInfo(f).Length), Has.All.LessThanOrEqualTo(1024 * 1024));
+        Assert.That(files.Sum(PcapTools.TcpdumpCount), Is.EqualTo(packets.Count), "tcpdump reads every file");
+        Assert.That(PcapTools.TsharkCount(files[1]), Is.GreaterThan(0));
+        Assert.That(files.SelectMany(f => PcapFileReader.Read(f).Records.Select(r => r.Data)), Is.EqualTo(packets.Select(p => p.Frame)), "in order, once");
+    }
+
+    [Test]
+    public void Max_file_size_and_the_time_rule_combine()
+    {
+        ManualClock clock = ManualClock.AtLocal(new DateTime(2024, 5, 6, 9, 0, 30), Offset);
+        List<TestPacket> packets = TestPacket.Random(1200, seed: 8, minLength: 1000, maxLength: 1514);
+        using (var h = new FileOutputHarness(Kind, new RotatingFileOutputType(), new RotatingFileSettings { FileRoot = _root, MaxFileIntervalSeconds = 60, MaxFileSizeBytes = 1024 * 1024 }, clock))
+        {
+            h.Process(packets.Take(1000)); // ~1.25 MB: a size rotation within the minute
+            FlushNow(h, clock);
+            clock.AdvanceToLocal(new DateTime(2024, 5, 6, 9, 1, 5));
+            h.Process(packets.Skip(1000)); // the next minute: a time rotation
+            h.Close();
+        }
+
+        string[] names = Directory.GetFiles(Path.Combine(_root, "2024050609")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+        Assert.That(names, Has.Length.EqualTo(3), string.Join("\n", names));
+        Assert.That(names[0], Is.EqualTo("pktminerg_dump_20240506090030.pcap"));
+        Assert.That(names[2], Does.StartWith("pktminerg_dump_2024050609010"), "the minute's file");
+        Assert.That(names.Sum(n => PcapTools.TcpdumpCount(Path.Combine(_root, "2024050609", n!))), Is.EqualTo(1200));
+    }
+
+    [Test]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void A_missing_file_root_is_created_with_mode_0750_and_written_to()
     {

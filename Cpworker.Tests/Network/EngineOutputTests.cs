@@ -34,7 +34,7 @@ public sealed class EngineOutputTests
         return list;
     }
 
-    private static async Task<IReadOnlyList<Cpworker.Engine.Runtime.TaskStatus>> Replay(ExecutionModel model, IReadOnlyList<(byte[], long)> frames, params OutputConfig[] outputs)
+    private static async Task<IReadOnlyList<Cpworker.Engine.Runtime.TaskSnapshot>> Replay(ExecutionModel model, IReadOnlyList<(byte[], long)> frames, params OutputConfig[] outputs)
     {
         var config = new CpworkerConfig
         {
@@ -78,7 +78,7 @@ public sealed class EngineOutputTests
         using var limited = new UdpCollector();
         using var full = new UdpCollector();
         var frames = Traffic(5000);
-        IReadOnlyList<Cpworker.Engine.Runtime.TaskStatus> status = await Replay(
+        IReadOnlyList<Cpworker.Engine.Runtime.TaskSnapshot> status = await Replay(
             model,
             frames,
             new OutputConfig { Index = 0, Type = "vxlan", RateLimitMbps = 2, Settings = new VxlanSettings { Host = "127.0.0.1", Port = limited.Port, VniKind = VniKind.Vni2, Vni = 0x100 } },
@@ -110,7 +110,7 @@ public sealed class EngineOutputTests
             using var pull = new PullSocket();
             int zmqPort = pull.BindRandomPort("tcp://127.0.0.1");
             using var gre = new RawGreCollector(tag);
-            IReadOnlyList<Cpworker.Engine.Runtime.TaskStatus> status = await Replay(
+            IReadOnlyList<Cpworker.Engine.Runtime.TaskSnapshot> status = await Replay(
                 model,
                 frames,
                 new OutputConfig { Index = 0, Type = "gre", Settings = new GreSettings { Host = "127.0.0.1", ServiceTag = tag } },

@@ -54,7 +54,7 @@ public sealed class LiveLoopGuardTests
 
         ns.Exec($"/usr/bin/python3 -c \"import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); [s.sendto(b'x'*200, ('{ns.HostAddress}', {port})) for _ in range({Injected})]\"");
         Support.Run.Until(() => stopWhen(engine.GetStatus()[0].Capture.Packets), timeoutMs);
-        Cpworker.Engine.Runtime.TaskStatus status = engine.GetStatus()[0];
+        Cpworker.Engine.Runtime.TaskSnapshot status = engine.GetStatus()[0];
         await engine.StopAsync();
         return (status.Capture.Packets, status.Outputs[0].Counters.ForwardedPackets, status.Outputs[1].Counters.ForwardedPackets);
     }

@@ -11,7 +11,7 @@ internal sealed class TestNetns : IDisposable
     private static int s_counter;
     private bool _disposed;
 
-    /// <summary>Creates the namespace and the veth pair, addressed from a /30 of 10.254.x.y/16 unique to this instance.</summary>
+    /// <summary>Creates the namespace and the veth pair, addressed from a /30 of 198.18.x.y/16 unique to this instance.</summary>
     public TestNetns()
     {
         int n = Interlocked.Increment(ref s_counter);
@@ -20,12 +20,12 @@ internal sealed class TestNetns : IDisposable
         Name = $"cpwt-{tag}";
         HostVeth = $"cph{tag}";
         NsVeth = $"cpn{tag}";
-        // 10.254.<a>.<b>/30 from pid and counter: unique enough for parallel runs on one machine.
+        // 198.18.<a>.<b>/30 (the benchmarking range, RFC 2544) from pid and counter: unique enough for parallel runs on one machine.
         int block = (pid * 64 + n) % 16384;
         int a = block / 64;
         int b = (block % 64) * 4;
-        HostAddress = $"10.254.{a}.{b + 1}";
-        NsAddress = $"10.254.{a}.{b + 2}";
+        HostAddress = $"198.18.{a}.{b + 1}";
+        NsAddress = $"198.18.{a}.{b + 2}";
         try
         {
             RemoveLeftovers();

@@ -13,9 +13,12 @@ internal readonly record struct ZmqBatchHeader(int RecordCount, uint ServiceTag,
     public const ushort Version = 2;
 
     /// <summary>The UUID in its usual text form (8-4-4-4-12 hex digits).</summary>
-    public string UuidText()
+    public string UuidText() => FormatUuid(Uuid);
+
+    /// <summary><paramref name="uuid"/> in its usual text form (8-4-4-4-12 hex digits).</summary>
+    public static string FormatUuid(UInt128 uuid)
     {
-        string hex = Uuid.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
+        string hex = uuid.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
         return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Net;
+using Cpworker.Host.Recv.Decoding;
 
 namespace Cpworker.Host.Recv.Senders;
 
@@ -78,7 +78,7 @@ internal sealed class SenderTable
                 return _overflow ??= new SenderEntry(default, _listener, "other senders", "", $"{_listener} from other senders");
             }
 
-            string sender = key.Family == 0 ? $"uuid {UuidText(key.Uuid)}" : AddressText(key);
+            string sender = key.Family == 0 ? $"uuid {ZmqBatchHeader.FormatUuid(key.Uuid)}" : AddressText(key);
             string tag = key.HasTag ? _tagText(key.Tag) : "";
             string name = tag.Length == 0 ? $"{_listener} from {sender}" : $"{_listener} from {sender} {tag}";
             var entry = new SenderEntry(key, _listener, sender, tag, name);
@@ -119,11 +119,5 @@ internal sealed class SenderTable
 
         var ip = new IPAddress(bytes);
         return key.Port == 0 ? ip.ToString() : new IPEndPoint(ip, key.Port).ToString();
-    }
-
-    private static string UuidText(UInt128 uuid)
-    {
-        string hex = uuid.ToString("x32", CultureInfo.InvariantCulture);
-        return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
     }
 }

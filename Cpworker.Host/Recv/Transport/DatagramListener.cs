@@ -173,10 +173,10 @@ internal sealed unsafe class DatagramListener : RecvListener
                 }
             }
 
-            if (n < Slots / 4)
+            if (n < Slots)
             {
-                // A trickle: wait 1 ms for more rather than pay a system call per datagram (the
-                // socket buffer holds 32 MiB; at full rate every call returns a full batch).
+                // The socket is empty: wait 1 ms for more rather than pay a system call per few
+                // datagrams (the socket buffer holds 32 MiB; at full rate every call returns a full batch).
                 Thread.Sleep(1);
             }
         }

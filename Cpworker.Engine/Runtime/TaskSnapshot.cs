@@ -11,7 +11,7 @@ namespace Cpworker.Engine.Runtime;
 /// <param name="Error">Why it failed, when <paramref name="State"/> is <see cref="TaskState.Failed"/>, or is <see cref="TaskState.Starting"/> again after a failure.</param>
 /// <param name="Capture">Capture counters since the engine started the task.</param>
 /// <param name="Outputs">Per-output counters, in configuration order.</param>
-public sealed record TaskStatus(
+public sealed record TaskSnapshot(
     string Name,
     string? Fingerprint,
     TaskState State,
@@ -21,10 +21,10 @@ public sealed record TaskStatus(
 {
     /// <summary>Its pipeline buffer now (zero under rtc and while the task is not running).</summary>
     public PipelineBufferUsage Buffer { get; init; }
-}
 
-/// <summary>One output's identity and counters.</summary>
-/// <param name="Name">Output name (<c>&lt;type&gt;-&lt;index&gt;</c>).</param>
-/// <param name="Type">Output type.</param>
-/// <param name="Counters">Its counters.</param>
-public sealed record OutputStatus(string Name, string Type, OutputCounterSnapshot Counters);
+    /// <summary>
+    /// Capture counters of each capture thread (<c>threads</c>), in thread order; their sum is
+    /// <see cref="Capture"/>. One entry for a task with one capture thread.
+    /// </summary>
+    public IReadOnlyList<CaptureCounterSnapshot> CaptureThreads { get; init; } = [];
+}
