@@ -10,7 +10,7 @@ using Cpworker.Engine.Packets;
 namespace Cpworker.Benchmarks;
 
 /// <summary>
-/// Cost of deciding one packet's direction (behaviour §4) on the packet path. Each operation
+/// Cost of deciding one packet's direction (docs/direction.md) on the packet path. Each operation
 /// classifies one frame; the allocation column must read 0 B (nothing per packet).
 /// Run: <c>dotnet run -c Release --project Cpworker.Benchmarks -- --filter '*DirectionClassifier*' --job short</c>.
 /// </summary>

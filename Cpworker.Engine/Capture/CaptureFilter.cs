@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 
 namespace Cpworker.Engine.Capture;
 
-/// <summary>Builds the filter a task's capture runs with (behaviour §4, §5).</summary>
+/// <summary>Builds the filter a task's capture runs with (docs/loop-guard.md, "What it does").</summary>
 internal static partial class CaptureFilter
 {
     /// <summary>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Engine.Capture;
 
-/// <summary>The capture sources' log messages (behaviour §3 fixes their text).</summary>
+/// <summary>The capture sources' log messages (their text: docs/packet-path.md, "Replaying a file").</summary>
 internal static partial class CaptureLog
 {
     /// <summary>A replay has delivered its last packet.</summary>

@@ -145,7 +145,7 @@ internal sealed class LibpcapSourceType : SourceType
 
     /// <summary>
     /// <c>threads</c> handles, one per capture thread; above one they share a new
-    /// <see cref="FanoutGroup"/> (docs/architecture.md, "Capture threads").
+    /// <see cref="FanoutGroup"/> (docs/architecture.md, "Capture threads (fanout)").
     /// </summary>
     public override PacketSource[] CreateAll(CaptureConfig config, SourceContext context)
     {

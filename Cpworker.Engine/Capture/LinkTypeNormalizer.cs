@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Cpworker.Engine.Capture;
 
 /// <summary>
-/// Gives frames of non-Ethernet link types a synthesized Ethernet header (behaviour §3): zero
+/// Gives frames of non-Ethernet link types a synthesized Ethernet header (docs/packet-path.md, "Link types"): zero
 /// MACs and the EtherType of the payload, so that every output receives Ethernet.
 /// </summary>
 /// <remarks>

@@ -7,7 +7,7 @@ using Cpworker.Engine.Interop;
 namespace Cpworker.Engine.Capture;
 
 /// <summary>
-/// Runs code inside another network namespace on the calling thread only (behaviour §3: the
+/// Runs code inside another network namespace on the calling thread only (docs/packet-path.md, "Live capture": the
 /// namespace is entered to open the capture handle and read interfaces, then left).
 /// </summary>
 /// <remarks>

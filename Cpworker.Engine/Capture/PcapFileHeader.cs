@@ -3,7 +3,7 @@ using Cpworker.Engine.Configuration;
 
 namespace Cpworker.Engine.Capture;
 
-/// <summary>The global header of a classic pcap file (wire.md §4), in either byte order.</summary>
+/// <summary>The global header of a classic pcap file (docs/files.md, "The file format"), in either byte order.</summary>
 /// <param name="Swapped">True when the file was written in big-endian order (fields need swapping).</param>
 /// <param name="Nanoseconds">True for the nanosecond magic.</param>
 /// <param name="Snaplen">Snapshot length in effect: the header's, or 262144 when that is 0 or larger (as libpcap).</param>

@@ -4,7 +4,7 @@ using Cpworker.Engine.Configuration;
 namespace Cpworker.Engine.Capture;
 
 /// <summary>
-/// Parses pcapng blocks (docs/files.md, "Replaying pcapng"): section headers (either byte order,
+/// Parses pcapng blocks (docs/configuration.md, "pcap_file"): section headers (either byte order,
 /// version 1), interface descriptions (link type, snaplen, <c>if_tsresol</c>, <c>if_tsoffset</c>),
 /// enhanced, simple and obsolete packet blocks. Other blocks are skipped by their length. It does
 /// no I/O: it is given the bytes from a block boundary and says what lies there.

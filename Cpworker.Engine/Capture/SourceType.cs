@@ -38,7 +38,7 @@ internal abstract class SourceType
     /// <summary>The interface whose MAC and addresses direction tagging (<c>auto</c>) uses; null when there is none.</summary>
     public virtual string? CaptureInterface(CaptureConfig config) => null;
 
-    /// <summary>True when the source runs with the loop guard (behaviour §5): it could capture what outputs send.</summary>
+    /// <summary>True when the source runs with the loop guard (docs/loop-guard.md, "What it does"): it could capture what outputs send.</summary>
     public virtual bool UsesLoopGuard(CaptureConfig config) => false;
 
     /// <summary>What the source reads, for the start-up log: <c>interface eth0</c>, <c>file /data/x.pcap</c>.</summary>

@@ -4,7 +4,7 @@ namespace Cpworker.Engine.Classification;
 
 /// <summary>
 /// <c>req_pattern</c> <c>custom</c>: the source side (address, port) satisfying the pattern → outgoing;
-/// else the destination side → incoming; else unknown (behaviour §4). Immutable, allocation-free.
+/// else the destination side → incoming; else unknown (docs/direction.md, "custom"). Immutable, allocation-free.
 /// </summary>
 internal sealed class CustomDirectionClassifier : IDirectionClassifier
 {

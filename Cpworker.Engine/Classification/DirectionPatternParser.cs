@@ -8,7 +8,7 @@ using System.Text;
 namespace Cpworker.Engine.Classification;
 
 /// <summary>
-/// Reads a <c>req_pattern.custom.pattern</c> (behaviour §4) into a <see cref="DirectionPatternNode"/> tree:
+/// Reads a <c>req_pattern.custom.pattern</c> (docs/direction.md, "Grammar") into a <see cref="DirectionPatternNode"/> tree:
 /// <c>expr := term ("or" term)*</c>, <c>term := factor ("and" factor)*</c>,
 /// <c>factor := "(" expr ")" | "host" ADDR | "port" N</c>.
 /// </summary>

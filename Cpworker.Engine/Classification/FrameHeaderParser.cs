@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace Cpworker.Engine.Classification;
 
 /// <summary>
-/// Finds a frame's IP addresses and transport ports for direction detection (behaviour §4):
+/// Finds a frame's IP addresses and transport ports for direction detection (docs/direction.md, "Headers understood"):
 /// Ethernet, any depth of VLAN tags, IPv4, IPv6 with its extension headers, TCP/UDP/SCTP, and
 /// the inner packet of VXLAN on UDP destination ports 4700–4799.
 /// </summary>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Engine.Configuration;
 
-/// <summary>A whole, validated cpworker configuration (behaviour §2).</summary>
+/// <summary>A whole, validated cpworker configuration (docs/configuration.md).</summary>
 public sealed record CpworkerConfig
 {
     /// <summary><c>log_level</c>: DEBUG, INFO, WARN or ERROR.</summary>

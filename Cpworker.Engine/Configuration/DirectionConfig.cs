@@ -1,6 +1,6 @@
 namespace Cpworker.Engine.Configuration;
 
-/// <summary><c>req_pattern</c>: how a packet's direction is decided (behaviour §4).</summary>
+/// <summary><c>req_pattern</c>: how a packet's direction is decided (docs/direction.md).</summary>
 public abstract record DirectionConfig;
 
 /// <summary><c>"type": "auto"</c>: by the capture interface's MAC address.</summary>

@@ -1,6 +1,6 @@
 namespace Cpworker.Engine.Configuration;
 
-/// <summary>How packet work is spread over threads (behaviour §3).</summary>
+/// <summary>How packet work is spread over threads (docs/packet-path.md, "Execution models").</summary>
 public enum ExecutionModel
 {
     /// <summary>Run to completion: each task's capture thread runs every stage.</summary>

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Cpworker.Engine.Loading;
 
 /// <summary>
-/// Reads and validates a configuration document (behaviour §2). Nothing here touches the host:
+/// Reads and validates a configuration document (docs/configuration.md). Nothing here touches the host:
 /// interfaces, namespaces, directories and names are checked by <see cref="ConfigHostChecker"/>.
 /// </summary>
 /// <remarks>

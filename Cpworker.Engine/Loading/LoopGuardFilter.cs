@@ -5,7 +5,7 @@ using Cpworker.Engine.Outputs;
 namespace Cpworker.Engine.Loading;
 
 /// <summary>
-/// The loop guard (behaviour §5): one BPF expression matching the traffic every GRE, VXLAN and
+/// The loop guard (docs/loop-guard.md, "What it does"): one BPF expression matching the traffic every GRE, VXLAN and
 /// ZMQ output of every task sends, so that no task captures what any task sends.
 /// </summary>
 internal static class LoopGuardFilter

@@ -104,7 +104,7 @@ internal sealed class CustomOutputType : OutputType
                 _context.Counters.Sender.ErrorBytes += buffer.PacketBytes;
                 if (_failures.ShouldLog())
                 {
-                    _context.Logger.LogError(ex, "{Output}: custom output failed, {Packets} packet(s) lost: {Reason}", _context.DisplayName, buffer.PacketCount, ex.Message);
+                    OutputLog.CustomOutputFailed(_context.Logger, ex, _context.DisplayName, buffer.PacketCount, ex.Message);
                 }
             }
         }
@@ -132,7 +132,7 @@ internal sealed class CustomOutputType : OutputType
             }
             catch (Exception ex)
             {
-                _context.Logger.LogError(ex, "{Output}: disposing the custom output failed: {Reason}", _context.DisplayName, ex.Message);
+                OutputLog.CustomOutputDisposeFailed(_context.Logger, ex, _context.DisplayName, ex.Message);
             }
             finally
             {

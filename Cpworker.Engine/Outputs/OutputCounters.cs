@@ -2,7 +2,7 @@ namespace Cpworker.Engine.Outputs;
 
 /// <summary>
 /// The counters of one output. Every packet handed to the output lands in exactly one of
-/// forwarded, direction drop, rate-limit drop and error drop (behaviour §5), once its fate is known;
+/// forwarded, direction drop, rate-limit drop and error drop (docs/packet-path.md, "Counting"), once its fate is known;
 /// until then (accepted by the encoder, queued for the sender) it is in flight and in none of them.
 /// Every counter only grows.
 /// </summary>

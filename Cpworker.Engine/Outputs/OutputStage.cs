@@ -114,7 +114,7 @@ internal sealed class OutputStage
 
             if (_failureLog.ShouldLog())
             {
-                _logger.LogError(ex, "{Output}: output failed: {Reason}", Context.DisplayName, ex.Message);
+                OutputLog.OutputFailed(_logger, ex, Context.DisplayName, ex.Message);
             }
         }
     }
@@ -128,7 +128,7 @@ internal sealed class OutputStage
         }
         catch (Exception ex) when (_failureLog.ShouldLog())
         {
-            _logger.LogError(ex, "{Output}: output failed: {Reason}", Context.DisplayName, ex.Message);
+            OutputLog.OutputFailed(_logger, ex, Context.DisplayName, ex.Message);
         }
         catch
         {
@@ -145,7 +145,7 @@ internal sealed class OutputStage
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "{Output}: flush failed: {Reason}", Context.DisplayName, ex.Message);
+            OutputLog.FlushFailed(_logger, ex, Context.DisplayName, ex.Message);
         }
     }
 }

@@ -26,7 +26,7 @@ public abstract class OutputType
     }
 
     /// <summary>
-    /// BPF expressions matching the traffic this output sends, for the loop guard (behaviour §5);
+    /// BPF expressions matching the traffic this output sends, for the loop guard (docs/loop-guard.md, "What it does");
     /// empty for outputs that send nothing on the network.
     /// </summary>
     public virtual IEnumerable<string> LoopGuardFilters(OutputSettings settings) => [];

@@ -2,7 +2,7 @@ namespace Cpworker.Engine.Outputs;
 
 /// <summary>
 /// <c>rate_limit_mbps</c>: a token bucket refilled by the packets' capture timestamps, so a replay
-/// is limited exactly as the live capture would have been (behaviour §5).
+/// is limited exactly as the live capture would have been (docs/packet-path.md, "Rate limit").
 /// </summary>
 /// <remarks>
 /// The bucket holds at most one second of traffic and starts a tenth full: enough for the first

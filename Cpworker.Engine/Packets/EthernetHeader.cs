@@ -9,7 +9,7 @@ public static class EthernetHeader
     /// <summary>Bytes of an untagged Ethernet header.</summary>
     public const int Length = 14;
 
-    /// <summary>True for the tag protocol identifiers cpworker treats as VLAN tags (behaviour §4).</summary>
+    /// <summary>True for the tag protocol identifiers cpworker treats as VLAN tags (docs/direction.md, "Headers understood").</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsVlanTpid(ushort etherType) => etherType is 0x8100 or 0x88A8 or 0x9100 or 0x9200;
 

@@ -1,6 +1,6 @@
 namespace Cpworker.Engine.Packets;
 
-/// <summary>The direction of a packet relative to the monitored service (behaviour §4).</summary>
+/// <summary>The direction of a packet relative to the monitored service (docs/direction.md, "Values").</summary>
 /// <remarks>The numeric values 0–2 are the ones written on the wire (GRE key, VXLAN tag, ZMQ tag).</remarks>
 public enum PacketDirection : byte
 {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Engine.Runtime;
 
-/// <summary>Reload (behaviour §8): swap the configuration without touching unchanged tasks.</summary>
+/// <summary>Reload (docs/operations.md, "Reload"): swap the configuration without touching unchanged tasks.</summary>
 public sealed partial class CpworkerEngine
 {
     /// <summary>Serialises reloads: a second one waits until the first is complete.</summary>
@@ -95,7 +95,7 @@ public sealed partial class CpworkerEngine
         // 1. Stop what leaves: it releases interfaces, files and ports that its successor may need.
         foreach (TaskRunner r in leaving)
         {
-            _logger.LogInformation("{Task}: {What}; draining and stopping", r.Config.Name, newNames.Contains(r.Config.Name) ? "changed" : "removed");
+            RuntimeLog.TaskLeaving(_logger, r.Config.Name, newNames.Contains(r.Config.Name) ? "changed" : "removed");
         }
 
         await Task.WhenAll(leaving.Select(r => r.StopAsync(DefaultDrainTimeout))).ConfigureAwait(false);
@@ -172,20 +172,20 @@ public sealed partial class CpworkerEngine
     {
         if (before.ExecutionModel != after.ExecutionModel)
         {
-            _logger.LogWarning(
-                "execution_model is now {Model}: new and changed tasks use it; unchanged tasks keep {Old} until they restart",
+            RuntimeLog.ExecutionModelChanged(
+                _logger,
                 after.ExecutionModel.ToString().ToLowerInvariant(),
                 before.ExecutionModel.ToString().ToLowerInvariant());
         }
 
         if (!(before.CpuAffinity ?? []).SequenceEqual(after.CpuAffinity ?? []))
         {
-            _logger.LogWarning("cpu_affinity changed: it applies at the next start of cpworker, not at reload");
+            RuntimeLog.CpuAffinityChanged(_logger);
         }
 
         if (!string.Equals(before.ControlSocketPath, after.ControlSocketPath, StringComparison.Ordinal))
         {
-            _logger.LogWarning("control.unix.path changed: the control socket moves at the next start of cpworker, not at reload");
+            RuntimeLog.ControlSocketPathChanged(_logger);
         }
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Engine.Runtime;
 
-/// <summary>Logs a one-line summary per task every 60 s: packets/s, Mbit/s, drops (behaviour §8).</summary>
+/// <summary>Logs a one-line summary per task every 60 s: packets/s, Mbit/s, drops (docs/operations.md, "The log").</summary>
 internal sealed class SummaryReporter : IDisposable
 {
     /// <summary>Interval between summaries.</summary>
@@ -42,12 +42,18 @@ internal sealed class SummaryReporter : IDisposable
         long now = _time.GetTimestamp();
         double seconds = Math.Max(1e-3, _time.GetElapsedTime(_previousTimestamp, now).TotalSeconds);
         _previousTimestamp = now;
+        bool log = _logger.IsEnabled(LogLevel.Information);
         lock (_previous)
         {
             foreach (TaskSnapshot s in _engine.GetStatus())
             {
                 _previous.TryGetValue(s.Name, out TaskSnapshot? before);
-                _logger.LogInformation("{Summary}", Format(s, before, seconds));
+                if (log)
+                {
+                    string line = Format(s, before, seconds);
+                    RuntimeLog.Summary(_logger, line);
+                }
+
                 _previous[s.Name] = s;
             }
         }

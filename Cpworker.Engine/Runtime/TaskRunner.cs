@@ -13,7 +13,7 @@ namespace Cpworker.Engine.Runtime;
 /// <summary>
 /// Keeps one task running: builds its graph, starts its scheduler, and when the task cannot start
 /// or fails (interface removed, netns gone) logs it, marks it failed and retries while the other
-/// tasks run on (behaviour §8). Retries back off from 5 s to 60 s and the failure is logged again
+/// tasks run on (docs/operations.md, "Task failures"). Retries back off from 5 s to 60 s and the failure is logged again
 /// only when it changes or once a minute; a permanent failure
 /// (<see cref="CaptureException.IsPermanent"/>) is logged once and not retried
 /// (docs/operations.md, "Task failures").
@@ -21,7 +21,7 @@ namespace Cpworker.Engine.Runtime;
 [SuppressMessage("Reliability", "CA1001", Justification = "_stop is only cancelled, never given a timer or linked: it holds no resource, and the tokens the task's threads hold must stay valid after the runner ends.")]
 internal sealed partial class TaskRunner
 {
-    /// <summary>Pause between a failure and the next attempt (behaviour §8).</summary>
+    /// <summary>Pause between a failure and the next attempt (docs/operations.md, "Task failures").</summary>
     public static readonly TimeSpan DefaultRetryInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest pause, as a multiple of the first one (5 s → 60 s).</summary>
@@ -150,7 +150,7 @@ internal sealed partial class TaskRunner
             scheduler.RequestStop();
             if (await Task.WhenAny(scheduler.Completion, Task.Delay(drainTimeout)) != scheduler.Completion)
             {
-                _logger.LogWarning("{Task}: not drained within {Timeout} ms; dropping what is still queued", Config.Name, (int)drainTimeout.TotalMilliseconds);
+                RuntimeLog.NotDrained(_logger, Config.Name, (int)drainTimeout.TotalMilliseconds);
                 scheduler.Abort();
             }
         }
@@ -208,18 +208,23 @@ internal sealed partial class TaskRunner
                 SetState(TaskState.Running, null);
                 _consecutiveFailures = 0;
                 _loggedFailure = null;
-                _logger.LogInformation("{Task}: running ({Source}, {Outputs} output(s), {Model})", Config.Name, DescribeSource(Config.Capturer), Config.Outputs.Count, _model.ToString().ToLowerInvariant());
-                foreach (OutputConfig o in Config.Outputs)
+                if (_logger.IsEnabled(LogLevel.Information))
                 {
-                    string what = _factory.Registry.TryGet(o.Type, out OutputType? type) ? type.Describe(o.Settings) : o.Type;
-                    _logger.LogInformation("{Task}/{Output}: {What}", Config.Name, o.Name, what);
+                    string source = DescribeSource(Config.Capturer);
+                    string model = _model.ToString().ToLowerInvariant();
+                    RuntimeLog.TaskRunning(_logger, Config.Name, source, Config.Outputs.Count, model);
+                    foreach (OutputConfig o in Config.Outputs)
+                    {
+                        string what = _factory.Registry.TryGet(o.Type, out OutputType? type) ? type.Describe(o.Settings) : o.Type;
+                        RuntimeLog.OutputRunning(_logger, Config.Name, o.Name, what);
+                    }
                 }
                 string? moved = await WatchNamespaceAsync(graph, scheduler, stop).ConfigureAwait(false);
                 if (moved is not null)
                 {
                     // The pod restarted or the named namespace was re-created: drain what was captured
                     // in the old one and start again at once in the new one (re-resolved by Open).
-                    _logger.LogWarning("{Task}: {Change}; restarting the capture there", Config.Name, moved);
+                    RuntimeLog.NamespaceMoved(_logger, Config.Name, moved);
                     scheduler.RequestStop();
                     restartNow = true;
                 }
@@ -248,7 +253,7 @@ internal sealed partial class TaskRunner
                 else
                 {
                     // Closing a pcap handle or socket under a running thread could crash the process; leaking it cannot.
-                    _logger.LogError("{Task}: its threads did not end; its capture and outputs are left open", Config.Name);
+                    RuntimeLog.ThreadsDidNotEnd(_logger, Config.Name);
                     graph?.DisposeWhenDone(scheduler!.Completion);
                 }
                 lock (_gate)
@@ -276,7 +281,7 @@ internal sealed partial class TaskRunner
             SetState(TaskState.Failed, failure);
             if (permanent)
             {
-                _logger.LogError("{Task}: {Reason}; not retrying: this cannot work until the configuration changes", Config.Name, failure);
+                RuntimeLog.NotRetrying(_logger, Config.Name, failure);
                 FailedPermanently = true;
                 GaveUp?.Invoke(this);
                 break;
@@ -312,12 +317,12 @@ internal sealed partial class TaskRunner
         if (string.Equals(failure, _loggedFailure, StringComparison.Ordinal) && now - _loggedAtMs < (long)RepeatLogInterval.TotalMilliseconds)
         {
             _unloggedFailures++;
-            _logger.LogDebug("{Task}: {Reason}; retrying in {Retry}", Config.Name, failure, retry);
+            RuntimeLog.RetryingAgain(_logger, Config.Name, failure, retry);
             return;
         }
 
         string repeated = _unloggedFailures > 0 ? $" (failed {_unloggedFailures + 1} times since the last report)" : "";
-        _logger.LogError("{Task}: {Reason}; retrying in {Retry}{Repeated}", Config.Name, failure, retry, repeated);
+        RuntimeLog.Retrying(_logger, Config.Name, failure, retry, repeated);
         _loggedFailure = failure;
         _loggedAtMs = now;
         _unloggedFailures = 0;

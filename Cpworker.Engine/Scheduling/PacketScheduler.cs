@@ -145,7 +145,7 @@ internal abstract class PacketScheduler
             string? error = ThreadAffinity.PinCurrentThread(cpu);
             if (error is not null)
             {
-                Graph.Logger.LogWarning("{Task}: cannot pin the {Role} thread to CPU {Cpu}: {Error}", Graph.Config.Name, role, cpu, error);
+                SchedulingLog.PinFailed(Graph.Logger, Graph.Config.Name, role, cpu, error);
             }
 
             try
@@ -155,7 +155,7 @@ internal abstract class PacketScheduler
             catch (Exception ex)
             {
                 // Last resort: an exception escaping a thread would end the process.
-                Graph.Logger.LogCritical(ex, "{Task}: {Role} thread failed", Graph.Config.Name, role);
+                SchedulingLog.ThreadFailed(Graph.Logger, ex, Graph.Config.Name, role);
                 SignalCompleted(ex);
             }
         })
@@ -220,7 +220,7 @@ internal abstract class PacketScheduler
         }
         catch (Exception ex)
         {
-            Graph.Logger.LogError(ex, "{Output}: tick failed: {Reason}", output.Context.DisplayName, ex.Message);
+            SchedulingLog.TickFailed(Graph.Logger, ex, output.Context.DisplayName, ex.Message);
         }
     }
 
@@ -233,7 +233,7 @@ internal abstract class PacketScheduler
         }
         catch (Exception ex)
         {
-            Graph.Logger.LogError(ex, "{Output}: close failed: {Reason}", output.Context.DisplayName, ex.Message);
+            SchedulingLog.CloseFailed(Graph.Logger, ex, output.Context.DisplayName, ex.Message);
         }
     }
 
@@ -268,7 +268,7 @@ internal abstract class PacketScheduler
                         }
                         catch (Exception ex)
                         {
-                            Graph.Logger.LogError(ex, "{Output}: send failed: {Reason}", output.Context.DisplayName, ex.Message);
+                            SchedulingLog.SendFailed(Graph.Logger, ex, output.Context.DisplayName, ex.Message);
                         }
                     }
                     else

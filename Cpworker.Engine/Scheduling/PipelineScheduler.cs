@@ -333,7 +333,7 @@ internal sealed class PipelineScheduler : PacketScheduler
         {
             // Nothing more reaches the outputs: end the task (the runner retries it) instead of
             // letting it look healthy while the capture fills a pool nobody empties.
-            Graph.Logger.LogError(ex, "{Task}: encapsulation stage failed", Graph.Config.Name);
+            SchedulingLog.EncapsulationFailed(Graph.Logger, ex, Graph.Config.Name);
             Interlocked.CompareExchange(ref _captureError, ex, null);
             if (batch is not null)
             {

@@ -146,7 +146,7 @@ internal sealed partial class RtcScheduler : PacketScheduler
             }
             else
             {
-                Graph.Logger.LogWarning("{Task}: a custom output is still busy after the stop; its thread is left to finish", Graph.Config.Name);
+                SchedulingLog.CustomOutputStillBusy(Graph.Logger, Graph.Config.Name);
             }
         }
     }
@@ -213,6 +213,6 @@ internal sealed partial class RtcScheduler : PacketScheduler
         }
 
         Graph.PollKernelStats(thread);
-        Graph.Logger.LogDebug("{Task}: capture stopped", Graph.Config.Name);
+        SchedulingLog.CaptureStopped(Graph.Logger, Graph.Config.Name);
     }
 }

@@ -57,18 +57,18 @@ internal sealed class RunMeter
             outputs += o.Context.Counters.Snapshot();
         }
 
-        graph.Logger.LogDebug(
-            "{Task}: run finished: {Packets} packets, {Bytes} bytes in {Seconds:F6} s, cpu {Cpu:F6} s, allocated {Allocated} B, gen0 GCs {Gen0}, peak RSS {PeakRssKb} kB; " +
-            "kernel drops {KernelDrops}, interface drops {InterfaceDrops}; forwarded {Forwarded}, dropped: direction {Direction}, rate limit {RateLimit}, error {Error}",
-            graph.Config.Name, packets, capture.Bytes - _startBytes, seconds, cpu, allocated, gen0, PeakRssKilobytes(),
+        long peakRss = PeakRssKilobytes();
+        SchedulingLog.RunFinished(
+            graph.Logger,
+            graph.Config.Name, packets, capture.Bytes - _startBytes, seconds, cpu, allocated, gen0, peakRss,
             capture.KernelDrops, capture.InterfaceDrops, outputs.ForwardedPackets, outputs.DirectionDropPackets, outputs.RateLimitDropPackets, outputs.ErrorDropPackets);
         if (graph.CaptureThreads > 1)
         {
             CaptureCounterSnapshot[] threads = graph.CaptureCounters.ThreadSnapshots();
             for (int i = 0; i < threads.Length; i++)
             {
-                graph.Logger.LogDebug(
-                    "{Task}: capture thread {Thread}: {Packets} packets, {Bytes} bytes, kernel drops {KernelDrops}, interface drops {InterfaceDrops} (since the task started)",
+                SchedulingLog.CaptureThreadFinished(
+                    graph.Logger,
                     graph.Config.Name, i, threads[i].Packets, threads[i].Bytes, threads[i].KernelDrops, threads[i].InterfaceDrops);
             }
         }

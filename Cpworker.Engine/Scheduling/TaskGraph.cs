@@ -172,7 +172,7 @@ internal sealed class TaskGraph : IDisposable
         }
         catch (Exception ex)
         {
-            Logger.LogDebug(ex, "{Task}: reading capture statistics failed", Config.Name);
+            SchedulingLog.CaptureStatsFailed(Logger, ex, Config.Name);
         }
     }
 
@@ -189,12 +189,12 @@ internal sealed class TaskGraph : IDisposable
             Sources[thread].SetFilter(filter);
             if (thread == 0)
             {
-                Logger.LogInformation("{Task}: capture filter updated for the new outputs: {Filter}", Config.Name, filter ?? "none");
+                SchedulingLog.FilterUpdated(Logger, Config.Name, filter ?? "none");
             }
         }
         catch (Exception ex)
         {
-            Logger.LogError("{Task}: cannot apply the new loop guard, keeping the old filter: {Reason}", Config.Name, ex.Message);
+            SchedulingLog.LoopGuardKept(Logger, Config.Name, ex.Message);
         }
     }
 

@@ -5,7 +5,7 @@ namespace Cpworker.Engine.Threading;
 
 /// <summary>
 /// <c>cpu_affinity</c>: confines the whole process to the listed CPUs and pins each packet thread
-/// to one of them, in order (behaviour §3).
+/// to one of them, in order (docs/packet-path.md, "Execution models").
 /// </summary>
 /// <remarks>
 /// Pinning is deterministic: a task's packet threads are numbered in the order its scheduler

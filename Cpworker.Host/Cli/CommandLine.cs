@@ -4,7 +4,7 @@ using Cpworker.Host.Logging;
 
 namespace Cpworker.Host.Cli;
 
-/// <summary>The <c>cpworker</c> command line (behaviour §1).</summary>
+/// <summary>The <c>cpworker</c> command line (docs/operations.md, "Command line").</summary>
 internal static class CommandLine
 {
     /// <summary>Parses and runs; returns the process exit code (2 for bad arguments).</summary>

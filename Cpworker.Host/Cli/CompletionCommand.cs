@@ -6,7 +6,7 @@ namespace Cpworker.Host.Cli;
 
 /// <summary>
 /// <c>cpworker completion bash|zsh</c>: prints a completion script generated from the command tree
-/// (docs/operations.md, "Shell completion"). Install with
+/// (docs/operations.md, "Shell completion and the man page"). Install with
 /// <c>cpworker completion bash &gt; /usr/share/bash-completion/completions/cpworker</c> or
 /// <c>cpworker completion zsh &gt; /usr/share/zsh/vendor-completions/_cpworker</c>.
 /// </summary>

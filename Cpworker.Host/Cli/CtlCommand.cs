@@ -11,7 +11,7 @@ namespace Cpworker.Host.Cli;
 
 /// <summary>
 /// <c>cpworker ctl [--socket PATH | -c FILE] ping|info|stats|tasks|reload|log-level LEVEL|shutdown</c>
-/// (behaviour §7): human-readable output, <c>--json</c> for the raw replies; exit code 1 with the
+/// (docs/operations.md, "cpworker ctl"): human-readable output, <c>--json</c> for the raw replies; exit code 1 with the
 /// reason on stderr when the daemon cannot be reached or answers with an error.
 /// </summary>
 internal static class CtlCommand

@@ -6,7 +6,7 @@ using Cpworker.Outputs;
 
 namespace Cpworker.Host.Cli;
 
-/// <summary><c>cpworker validate -c FILE [--host] [--strict]</c> (behaviour §1).</summary>
+/// <summary><c>cpworker validate -c FILE [--host] [--strict]</c> (docs/configuration.md, "Checking a configuration").</summary>
 internal static class ValidateCommand
 {
     /// <summary>Checks the config, prints every problem, returns 0 (valid) or 2 (invalid).</summary>

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Cpworker.Host.Control;
 
 /// <summary>
-/// Answers one control request (behaviour §7). Replies are built on request from the engine's
+/// Answers one control request (docs/operations.md, "The protocol"). Replies are built on request from the engine's
 /// counters; nothing here touches a packet thread.
 /// </summary>
 internal sealed class ControlCommands
@@ -43,7 +43,7 @@ internal sealed class ControlCommands
         }
 
         string name = command.GetString()!;
-        _logger.LogDebug("control: {Command}", name);
+        ControlLog.Command(_logger, name);
         return name switch
         {
             "ping" => (Ping(), null),
@@ -73,7 +73,7 @@ internal sealed class ControlCommands
 
         return async () =>
         {
-            _logger.LogDebug("control: reload_config (waiting for the outcome)");
+            ControlLog.ReloadWaiting(_logger);
             ReloadOutcome outcome = await reload().ConfigureAwait(false);
             var result = new JsonObject
             {
@@ -234,7 +234,7 @@ internal sealed class ControlCommands
         }
 
         _target.LogLevel.Level = parsed;
-        _logger.LogWarning("log level set to {Level} through the control socket", LogLevelSwitch.Name(parsed));
+        ControlLog.LogLevelSet(_logger, LogLevelSwitch.Name(parsed));
         return ControlJson.Ok(new JsonObject { ["level"] = LogLevelSwitch.Name(parsed) });
     }
 }

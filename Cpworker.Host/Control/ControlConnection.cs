@@ -61,7 +61,7 @@ internal sealed class ControlConnection
                     }
                     catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
                     {
-                        _logger.LogDebug("control: pid {Pid} silent for {Seconds} s; disconnecting", _peer.Pid, (int)_idleTimeout.TotalSeconds);
+                        ControlLog.IdleDisconnect(_logger, _peer.Pid, (int)_idleTimeout.TotalSeconds);
                         return;
                     }
                 }
@@ -117,7 +117,7 @@ internal sealed class ControlConnection
         }
         catch (Exception ex)
         {
-            _logger.LogError("control: client pid {Pid} failed: {Reason}", _peer.Pid, ex.Message);
+            ControlLog.ClientFailed(_logger, _peer.Pid, ex.Message);
         }
         finally
         {

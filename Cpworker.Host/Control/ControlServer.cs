@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Cpworker.Host.Control;
 
 /// <summary>
-/// The control socket (behaviour §7): a Unix stream socket speaking the C implementation's
+/// The control socket (docs/operations.md, "The control socket"): a Unix stream socket speaking the C implementation's
 /// line-delimited JSON protocol. Each client is served on its own async task; nothing here runs
 /// on, waits for or locks against a packet thread.
 /// </summary>
@@ -76,7 +76,7 @@ internal sealed class ControlServer : IAsyncDisposable
     public void Start()
     {
         _acceptLoop = Task.Run(AcceptLoopAsync);
-        _logger.LogInformation("control socket listening on {Path}", Path);
+        ControlLog.Listening(_logger, Path);
     }
 
     /// <summary>Stops accepting, closes every client, removes the socket file (if it is still ours).</summary>
@@ -117,7 +117,7 @@ internal sealed class ControlServer : IAsyncDisposable
             catch (SocketException ex)
             {
                 // EMFILE and friends: log, breathe, go on; the daemon must not lose its control socket.
-                _logger.LogWarning("control socket: accept failed: {Reason}", ex.Message);
+                ControlLog.AcceptFailed(_logger, ex.Message);
                 await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
@@ -135,7 +135,7 @@ internal sealed class ControlServer : IAsyncDisposable
         }
         catch (SocketException ex)
         {
-            _logger.LogWarning("control socket: cannot read the peer's credentials ({Reason}); closing", ex.Message);
+            ControlLog.CredentialsUnreadable(_logger, ex.Message);
             client.Dispose();
             return;
         }
@@ -149,7 +149,7 @@ internal sealed class ControlServer : IAsyncDisposable
                 run = Refuse(connection, $"permission denied: uid {peer.Uid} may not use this control socket (only root and uid {PeerCredentials.OwnUid})");
                 if (_refusalLog.ShouldLog())
                 {
-                    _logger.LogWarning("control socket: refused pid {Pid} uid {Uid}: only root and uid {Own} may connect", peer.Pid, peer.Uid, PeerCredentials.OwnUid);
+                    ControlLog.PeerRefused(_logger, peer.Pid, peer.Uid, PeerCredentials.OwnUid);
                 }
             }
             else if (_connections.Count >= MaxClients)

@@ -5,7 +5,7 @@ namespace Cpworker.Host.Control;
 
 /// <summary>
 /// The control socket's file: its directory created, a stale file of a dead instance replaced, a
-/// live instance refused, mode 0600, removed at stop when it is still ours (behaviour §7).
+/// live instance refused, mode 0600, removed at stop when it is still ours (docs/operations.md, "The control socket").
 /// </summary>
 internal static class ControlSocketFile
 {

@@ -6,7 +6,7 @@ namespace Cpworker.Host.Control;
 
 /// <summary>
 /// Who is at the other end of a Unix socket (<c>SO_PEERCRED</c>), and whether that process may use
-/// the control socket: only root and the daemon's own user may (behaviour §7).
+/// the control socket: only root and the daemon's own user may (docs/operations.md, "The control socket").
 /// </summary>
 /// <param name="Pid">The peer's process id.</param>
 /// <param name="Uid">Its user id.</param>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Host.Daemon;
 
-/// <summary>Reload (behaviour §8): SIGHUP and <c>reload_config</c> re-read the file; the engine swaps tasks.</summary>
+/// <summary>Reload (docs/operations.md, "Reload"): SIGHUP and <c>reload_config</c> re-read the file; the engine swaps tasks.</summary>
 internal sealed partial class DaemonHost
 {
     /// <summary>Serialises reloads from the file to the engine: one at a time, in the order requested.</summary>
@@ -37,11 +37,11 @@ internal sealed partial class DaemonHost
             CpworkerEngine? engine = Engine;
             if (engine is null || _stopRequested.Task.IsCompleted)
             {
-                _logger.LogWarning("reload ignored: the daemon is not running");
+                DaemonLog.ReloadIgnored(_logger);
                 return (null, new ReloadOutcome(false, "reload ignored: the daemon is not running", errors));
             }
 
-            _logger.LogInformation("reloading {Config}", _configPath);
+            DaemonLog.Reloading(_logger, _configPath);
             CpworkerConfig? config = LoadConfig(reload: true, errors);
             if (config is null)
             {
@@ -51,13 +51,13 @@ internal sealed partial class DaemonHost
             _notifier?.Reloading();
             _loggers.Level.Level = config.LogLevel;
             ReloadSummary summary = await engine.ReloadAsync(config).ConfigureAwait(false);
-            _logger.LogInformation("reload complete: {Summary}", summary.ToString());
+            DaemonLog.ReloadComplete(_logger, summary.ToString());
             _notifier?.Ready($"reloaded: {summary.Unchanged.Count + summary.Rebuilt.Count + summary.Added.Count} task(s)");
             return (summary, new ReloadOutcome(true, $"reload complete: {summary}", errors));
         }
         catch (Exception ex)
         {
-            _logger.LogError("reload failed: {Reason}", ex.Message);
+            DaemonLog.ReloadFailed(_logger, ex.Message);
             errors.Add(ex.Message);
             return (null, new ReloadOutcome(false, $"reload failed: {ex.Message}", errors));
         }

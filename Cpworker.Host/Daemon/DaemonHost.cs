@@ -121,7 +121,7 @@ internal sealed partial class DaemonHost
             }
             catch (ControlSocketException ex)
             {
-                _logger.LogError("{Problem}; not starting", ex.Message);
+                DaemonLog.NotStarting(_logger, ex.Message);
                 return ExitCodes.BadConfig;
             }
         }
@@ -131,8 +131,8 @@ internal sealed partial class DaemonHost
             using var metrics = new CpworkerMetrics(engine, VersionInfo.Version);
             using PrometheusEndpoint? prometheus = config.PrometheusListen is string listen ? PrometheusEndpoint.TryStart(listen, _logger) : null;
             Engine = engine;
-            _logger.LogInformation(
-                "cpworker {Version} starting (pid {Pid}): {Tasks} task(s), {Model} model, config {Config}",
+            DaemonLog.Starting(
+                _logger,
                 VersionInfo.Version, Environment.ProcessId, config.Tasks.Count, config.ExecutionModel.ToString().ToLowerInvariant(), _configPath);
             engine.Start();
             Control = control;
@@ -155,7 +155,7 @@ internal sealed partial class DaemonHost
                 }
                 else
                 {
-                    _logger.LogWarning("--exit-at-eof: no pcap_file task; running until stopped");
+                    DaemonLog.ExitAtEofWithoutReplay(_logger);
                 }
             }
 
@@ -166,7 +166,7 @@ internal sealed partial class DaemonHost
 
             // A replay that failed for good ends the run too, but the run did not do its job (read before the stop clears the states).
             List<string> failedReplays = reason == engine.ReplaysFinished ? FailedReplays(engine) : [];
-            _logger.LogInformation("{Reason}: stopping", why);
+            DaemonLog.Stopping(_logger, why);
             notifier.Stopping();
             var clock = Stopwatch.StartNew();
             if (control is not null)
@@ -178,14 +178,14 @@ internal sealed partial class DaemonHost
             TimeSpan left = StopDeadline - clock.Elapsed;
             if (left <= TimeSpan.Zero || await Task.WhenAny(stop, Task.Delay(left)).ConfigureAwait(false) != stop)
             {
-                _logger.LogError("stop did not complete within {Ms} ms; exiting", (int)StopDeadline.TotalMilliseconds);
+                DaemonLog.StopTimedOut(_logger, (int)StopDeadline.TotalMilliseconds);
                 return ExitCodes.Failure;
             }
 
-            _logger.LogInformation("stopped in {Ms} ms", clock.ElapsedMilliseconds);
+            DaemonLog.Stopped(_logger, clock.ElapsedMilliseconds);
             if (failedReplays.Count > 0)
             {
-                _logger.LogError("--exit-at-eof: {Count} replay task(s) failed ({Tasks}); exit code 1", failedReplays.Count, string.Join(", ", failedReplays));
+                DaemonLog.ReplaysFailed(_logger, failedReplays.Count, string.Join(", ", failedReplays));
                 return ExitCodes.Failure;
             }
 
@@ -234,12 +234,20 @@ internal sealed partial class DaemonHost
                 errorsOut?.Add(d.ToString());
             }
 
-            _logger.Log(error ? LogLevel.Error : LogLevel.Warning, "{Prefix}{Problem}", error ? errorPrefix : "config: ", d.ToString());
+            DaemonLog.CheckProblem(_logger, error ? LogLevel.Error : LogLevel.Warning, error ? errorPrefix : "config: ", d.ToString());
         }
 
         if (result.Config is null)
         {
-            _logger.LogError(reload ? "reload failed: {Config} is invalid ({Errors} error(s)); the running configuration is unchanged" : "{Config}: invalid configuration ({Errors} error(s)), not starting", _configPath, Math.Max(errors, 1));
+            if (reload)
+            {
+                DaemonLog.ReloadConfigInvalid(_logger, _configPath, Math.Max(errors, 1));
+            }
+            else
+            {
+                DaemonLog.ConfigInvalid(_logger, _configPath, Math.Max(errors, 1));
+            }
+
             return null;
         }
 
@@ -258,12 +266,20 @@ internal sealed partial class DaemonHost
                 errorsOut?.Add(d.ToString());
             }
 
-            _logger.Log(error ? LogLevel.Error : LogLevel.Warning, "{Prefix}{Problem}", error ? errorPrefix : "host: ", d.ToString());
+            DaemonLog.CheckProblem(_logger, error ? LogLevel.Error : LogLevel.Warning, error ? errorPrefix : "host: ", d.ToString());
         }
 
         if (fatal > 0)
         {
-            _logger.LogError(reload ? "reload failed: {Config} cannot run on this host ({Errors} error(s)); the running configuration is unchanged" : "{Config}: cannot run on this host ({Errors} error(s)), not starting", _configPath, fatal);
+            if (reload)
+            {
+                DaemonLog.ReloadHostUnfit(_logger, _configPath, fatal);
+            }
+            else
+            {
+                DaemonLog.HostUnfit(_logger, _configPath, fatal);
+            }
+
             return null;
         }
 

@@ -1,6 +1,6 @@
 namespace Cpworker.Host.Daemon;
 
-/// <summary>Process exit codes (behaviour §1).</summary>
+/// <summary>Process exit codes (docs/operations.md, "Signals and exit codes").</summary>
 internal static class ExitCodes
 {
     /// <summary>Clean stop; a valid config.</summary>

@@ -34,7 +34,7 @@ internal sealed class SystemdNotifier : IDisposable
         }
         catch (Exception ex) when (ex is SocketException or ArgumentException)
         {
-            _logger.LogWarning("NOTIFY_SOCKET={Socket}: cannot notify systemd: {Reason}", notifySocket, ex.Message);
+            DaemonLog.NotifySocketUnusable(_logger, notifySocket, ex.Message);
         }
     }
 
@@ -79,7 +79,7 @@ internal sealed class SystemdNotifier : IDisposable
             if (!_failureLogged)
             {
                 _failureLogged = true;
-                _logger.LogWarning("cannot notify systemd: {Reason}", ex.Message);
+                DaemonLog.NotifyFailed(_logger, ex.Message);
             }
         }
     }

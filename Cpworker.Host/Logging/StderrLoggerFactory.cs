@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Console;
 namespace Cpworker.Host.Logging;
 
 /// <summary>
-/// Logs to stderr as behaviour §8 asks: <c>YYYY-mm-ddTHH:MM:SS LEVEL message</c>, one line per
+/// Logs to stderr as docs/operations.md, "The log" describes: <c>YYYY-mm-ddTHH:MM:SS LEVEL message</c>, one line per
 /// event, never interleaved (a single lock around each whole line); or, with
 /// <c>--log-format json|systemd</c>, through Microsoft.Extensions.Logging's console formatters.
 /// </summary>

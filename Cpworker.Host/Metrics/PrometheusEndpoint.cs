@@ -47,13 +47,13 @@ internal sealed class PrometheusEndpoint : IDisposable
                 })
                 .Build();
             string url = $"http://{listen}/metrics";
-            logger.LogInformation("metrics: Prometheus endpoint {Url}", url);
+            MetricsLog.Listening(logger, url);
             return new PrometheusEndpoint(provider, url);
         }
         catch (Exception ex) when (ex is HttpListenerException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
             string why = ex.InnerException is HttpListenerException inner ? inner.Message : ex.Message;
-            logger.LogError("metrics: cannot listen on {Listen}: {Reason}; running without the Prometheus endpoint", listen, why);
+            MetricsLog.CannotListen(logger, listen, why);
             return null;
         }
     }

@@ -65,7 +65,7 @@ internal sealed class RecvHost : IDisposable
         }
         catch (RecvException ex)
         {
-            _logger.LogError("{Problem}; not starting", ex.Message);
+            RecvLog.NotStarting(_logger, ex.Message);
             Close(sink);
             return ExitCodes.Failure;
         }
@@ -75,11 +75,11 @@ internal sealed class RecvHost : IDisposable
         using var metrics = new RecvMetrics(_listeners);
         foreach (RecvListener l in _listeners)
         {
-            _logger.LogInformation("listening on {Listener}", l.Name);
+            RecvLog.Listening(_logger, l.Name);
             l.Start(sink);
         }
 
-        _logger.LogInformation("cpworker recv {Version} ready (pid {Pid}): {Count} listener(s), writing to {Output}", VersionInfo.Version, Environment.ProcessId, _listeners.Count, Describe(_options.Output, sink));
+        RecvLog.Ready(_logger, VersionInfo.Version, Environment.ProcessId, _listeners.Count, Describe(_options.Output, sink));
         notifier.Ready($"{_listeners.Count} listener(s)");
         _ready.TrySetResult();
         var stats = Stopwatch.StartNew();
@@ -99,14 +99,14 @@ internal sealed class RecvHost : IDisposable
             if (_options.StatsIntervalSeconds > 0 && stats.Elapsed.TotalSeconds >= _options.StatsIntervalSeconds)
             {
                 stats.Restart();
-                _logger.LogInformation("{Summary}", RecvStats.Summary(_listeners));
+                RecvLog.Summary(_logger, RecvStats.Summary(_listeners));
             }
         }
 
         notifier.Stopping();
-        _logger.LogInformation("stopping");
+        RecvLog.Stopping(_logger);
         Close(sink);
-        _logger.LogInformation("{Summary}", RecvStats.Summary(_listeners));
+        RecvLog.Summary(_logger, RecvStats.Summary(_listeners));
         PrintStats();
         return ExitCodes.Ok;
     }

@@ -8,7 +8,7 @@ namespace Cpworker.Outputs.Common;
 
 /// <summary>
 /// Opens the sockets of the datagram outputs: UDP for VXLAN, raw IP protocol 47 for GRE, with
-/// <c>bind_device</c> and <c>pmtudisc</c> applied (wire.md §1, §2).
+/// <c>bind_device</c> and <c>pmtudisc</c> applied (docs/wire-formats.md, "GRE").
 /// </summary>
 /// <remarks>
 /// The sockets stay unconnected and every datagram names its destination: an ICMP error caused by

@@ -193,8 +193,8 @@ internal unsafe class DatagramTransport : OutputTransport
     {
         if (_errorLog.ShouldLog())
         {
-            _logger.LogWarning(
-                "{Output}: sending to {Destination} failed: {Error}; the datagram is dropped ({Failed} failed datagrams so far)",
+            TransportLog.SendFailed(
+                _logger,
                 _displayName,
                 Destination,
                 SocketInterop.ErrorText(errno),

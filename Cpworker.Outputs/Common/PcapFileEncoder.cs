@@ -7,7 +7,7 @@ namespace Cpworker.Outputs.Common;
 /// The packet-thread half of the <c>file</c> and <c>rotating_file</c> outputs: appends pcap records
 /// to the current <see cref="SendBuffer"/> and submits it when the next record does not fit, when
 /// its first record is half a second old (so data reaches the file at least once a second,
-/// behaviour §6), or when a subclass says the buffer must end (a rotation boundary).
+/// docs/files.md, "Flushing, and what a crash can lose"), or when a subclass says the buffer must end (a rotation boundary).
 /// </summary>
 /// <remarks>
 /// Runs on the encoder's thread only; never blocks and allocates nothing per packet. The buffer it

@@ -8,7 +8,7 @@ namespace Cpworker.Outputs.Common;
 /// <summary>
 /// What the <c>file</c> and <c>rotating_file</c> transports share: writing whole buffers to the
 /// current <see cref="PcapFileWriter"/>, noticing a file removed under it, and the failure policy of
-/// behaviour §6 — a buffer that cannot be written is counted as error drops, the failure is logged
+/// docs/files.md, "Errors" — a buffer that cannot be written is counted as error drops, the failure is logged
 /// at most once a minute, and the next buffer goes to a new file.
 /// </summary>
 /// <remarks>
@@ -110,7 +110,7 @@ internal abstract class PcapFileTransport : OutputTransport
         {
             if (_removedLog.ShouldLog())
             {
-                Logger.LogWarning("{Output}: {Path} was removed or moved while being written; continuing in a new file", Context.DisplayName, writer.Path);
+                TransportLog.FileRemoved(Logger, Context.DisplayName, writer.Path);
             }
 
             _writer = null;
@@ -139,7 +139,7 @@ internal abstract class PcapFileTransport : OutputTransport
 
         if (_lostPackets > 0)
         {
-            Logger.LogInformation("{Output}: writing again, to {Path}; {Lost} packets were lost", Context.DisplayName, writer.Path, _lostPackets);
+            TransportLog.WritingAgain(Logger, Context.DisplayName, writer.Path, _lostPackets);
             _lostPackets = 0;
         }
 
@@ -170,7 +170,7 @@ internal abstract class PcapFileTransport : OutputTransport
         RetryPending(force: true);
         foreach (PcapFileWriter w in _pending)
         {
-            Logger.LogError("{Output}: {Path} could not be completed and stays as it is; the next start completes it", Context.DisplayName, w.Path);
+            TransportLog.LeftIncomplete(Logger, Context.DisplayName, w.Path);
         }
     }
 
@@ -299,7 +299,7 @@ internal abstract class PcapFileTransport : OutputTransport
             {
                 OnCompleted(writer);
                 _pending.RemoveAt(i);
-                Logger.LogInformation("{Output}: completed {Path}, which an earlier failure had left unfinished", Context.DisplayName, writer.Path);
+                TransportLog.CompletedLater(Logger, Context.DisplayName, writer.Path);
             }
             catch (Exception ex) when (IsFileError(ex))
             {
@@ -315,8 +315,8 @@ internal abstract class PcapFileTransport : OutputTransport
         _failing = true;
         if (_failureLog.ShouldLog() || spellStart)
         {
-            Logger.LogError(
-                "{Output}: {What}: {Reason}; {Lost} packets lost so far, retrying with a new file (logged when a spell of failures starts, then at most once a minute)",
+            TransportLog.WriteFailed(
+                Logger,
                 Context.DisplayName,
                 what,
                 ex.Message,

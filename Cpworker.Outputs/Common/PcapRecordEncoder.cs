@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Cpworker.Outputs.Common;
 
 /// <summary>
-/// The classic libpcap file format (wire.md §4), written little-endian as libpcap itself writes it
+/// The classic libpcap file format (docs/files.md, "The file format"), written little-endian as libpcap itself writes it
 /// on this platform: a 24-byte global header, then per packet a 16-byte record header and the frame.
 /// </summary>
 /// <remarks>Pure and allocation-free; the file outputs' encoder calls it once per packet.</remarks>
@@ -29,7 +29,7 @@ internal static class PcapRecordEncoder
     public const int MaximumSnaplen = 262144;
 
     /// <summary>
-    /// The snaplen a file declares (behaviour §6): <paramref name="slice"/> when it cuts below the
+    /// The snaplen a file declares (docs/files.md, "The file format"): <paramref name="slice"/> when it cuts below the
     /// capture's snaplen, else the capture's. No record of the file may be longer: libpcap would
     /// silently cut such a record when reading it.
     /// </summary>

@@ -1,6 +1,6 @@
 namespace Cpworker.Outputs.Common;
 
-/// <summary><c>pmtudisc</c>: the value given to <c>IP_MTU_DISCOVER</c> / <c>IPV6_MTU_DISCOVER</c> (wire.md §1).</summary>
+/// <summary><c>pmtudisc</c>: the value given to <c>IP_MTU_DISCOVER</c> / <c>IPV6_MTU_DISCOVER</c> (docs/wire-formats.md, "GRE").</summary>
 internal enum PmtuDiscovery
 {
     /// <summary><c>dont</c>: never set DF; fragment locally.</summary>

@@ -7,7 +7,7 @@ using Cpworker.Outputs.Vxlan;
 namespace Cpworker.Outputs.FastPath;
 
 /// <summary>
-/// Writes the headers the kernel would put in front of a GRE or VXLAN datagram (wire-formats.md §3):
+/// Writes the headers the kernel would put in front of a GRE or VXLAN datagram (docs/wire-formats.md, "GRE" and "VXLAN"):
 /// Ethernet (next hop's MAC, interface MAC), IPv4 (TTL 64, ID advancing per datagram, DF unless
 /// <c>pmtudisc</c> is <c>dont</c>, header checksum) or IPv6 (hop limit 64, a flow label fixed per
 /// flow as the kernel's automatic one is), and for VXLAN a UDP header from the output socket's own

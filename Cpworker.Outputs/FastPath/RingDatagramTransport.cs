@@ -116,7 +116,7 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
             }
 
             _ringDisabled = true;
-            _logger.LogInformation("{Output}: send_path auto uses the socket path: {Reason}", _displayName, reason);
+            TransportLog.SocketPathChosen(_logger, _displayName, reason);
         }
 
         Refresh(startup: true);
@@ -259,11 +259,11 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
         {
             _headers.SetNextHop(hop);
             _ringMaxDatagram = Math.Min(hop.Mtu - _headers.IpOverhead, _ring!.MaxFrameLength - _headers.Length);
-            _logger.LogInformation("{Output}: packet ring to {Destination}: {Hop}", _displayName, _destination, hop);
+            TransportLog.RingPath(_logger, _displayName, _destination, hop);
         }
         else
         {
-            _logger.LogInformation("{Output}: socket path to {Destination}: next hop {Status}", _displayName, _destination, status);
+            TransportLog.SocketPath(_logger, _displayName, _destination, status);
         }
 
         _status = status;
@@ -369,8 +369,8 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
     {
         if (_errorLog.ShouldLog())
         {
-            _logger.LogWarning(
-                "{Output}: packet ring to {Destination}: {Error}; datagrams dropped ({Failed} failed so far)",
+            TransportLog.RingSendFailed(
+                _logger,
                 _displayName,
                 _destination,
                 what,

@@ -2,7 +2,7 @@ using Cpworker.Engine.Configuration;
 
 namespace Cpworker.Outputs.File;
 
-/// <summary>The <c>file</c> object of an output (behaviour §2, §6).</summary>
+/// <summary>The <c>file</c> object of an output (docs/configuration.md, "file").</summary>
 internal sealed partial record FileSettings : OutputSettings
 {
     /// <summary><c>name</c>, variables expanded, made absolute.</summary>

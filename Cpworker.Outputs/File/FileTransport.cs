@@ -69,7 +69,7 @@ internal sealed class FileTransport : PcapFileTransport
             }
 
             System.IO.File.Move(_path, target, overwrite: false);
-            Logger.LogInformation("{Output}: renamed the existing {Path} to {Target}", Context.DisplayName, _path, target);
+            TransportLog.RenamedExisting(Logger, Context.DisplayName, _path, target);
             return;
         }
 

@@ -1,6 +1,6 @@
 namespace Cpworker.Outputs.File;
 
-/// <summary><c>timestamp_precision</c> of a pcap file (wire.md §4).</summary>
+/// <summary><c>timestamp_precision</c> of a pcap file (docs/files.md, "Timestamp precision").</summary>
 internal enum TimestampPrecision
 {
     /// <summary>Microseconds, magic <c>0xA1B2C3D4</c>.</summary>

@@ -3,7 +3,7 @@ using Cpworker.Outputs.Common;
 
 namespace Cpworker.Outputs.Gre;
 
-/// <summary>Turns packets into GRE datagrams (wire.md §1), one per frame, batched for <c>sendmmsg</c>.</summary>
+/// <summary>Turns packets into GRE datagrams (docs/wire-formats.md, "GRE"), one per frame, batched for <c>sendmmsg</c>.</summary>
 /// <remarks>Packet thread only; allocates nothing per packet.</remarks>
 internal sealed class GreEncoder : DatagramEncoder
 {

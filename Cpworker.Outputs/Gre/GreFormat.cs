@@ -3,7 +3,7 @@ using Cpworker.Engine.Packets;
 
 namespace Cpworker.Outputs.Gre;
 
-/// <summary>The GRE datagram of wire.md §1: a keyed GRE header carrying the Ethernet frame. Pure functions.</summary>
+/// <summary>The GRE datagram of docs/wire-formats.md, "GRE": a keyed GRE header carrying the Ethernet frame. Pure functions.</summary>
 internal static class GreFormat
 {
     /// <summary>Bytes before the frame.</summary>

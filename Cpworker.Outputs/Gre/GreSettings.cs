@@ -3,7 +3,7 @@ using Cpworker.Outputs.Common;
 
 namespace Cpworker.Outputs.Gre;
 
-/// <summary>The <c>gre</c> object of an output (behaviour §2, wire.md §1).</summary>
+/// <summary>The <c>gre</c> object of an output (docs/configuration.md, "gre").</summary>
 internal sealed partial record GreSettings : OutputSettings
 {
     /// <summary>No service tag: the key's service bits are all ones.</summary>

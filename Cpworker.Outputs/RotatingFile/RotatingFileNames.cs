@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Cpworker.Outputs.RotatingFile;
 
 /// <summary>
-/// The names <c>rotating_file</c> writes (behaviour §6):
+/// The names <c>rotating_file</c> writes (docs/files.md, "rotating_file"):
 /// <c>&lt;file_root&gt;/&lt;yyyyMMddHH&gt;/pktminerg_dump_&lt;yyyyMMddHHmmss&gt;[_n].pcap</c> in
 /// local time, <c>.part</c> appended while the file is written.
 /// </summary>

@@ -2,7 +2,7 @@ using Cpworker.Engine.Configuration;
 
 namespace Cpworker.Outputs.RotatingFile;
 
-/// <summary>The <c>rotating_file</c> object of an output (behaviour §2, §6).</summary>
+/// <summary>The <c>rotating_file</c> object of an output (docs/configuration.md, "rotating_file").</summary>
 internal sealed partial record RotatingFileSettings : OutputSettings
 {
     /// <summary>Default <c>max_file_interval</c> in seconds.</summary>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Cpworker.Outputs.RotatingFile;
 
 /// <summary>
-/// The <c>rotating_file</c> transport (behaviour §6): writes
+/// The <c>rotating_file</c> transport (docs/files.md, "rotating_file"): writes
 /// <c>&lt;file_root&gt;/&lt;yyyyMMddHH&gt;/pktminerg_dump_&lt;yyyyMMddHHmmss&gt;.pcap.part</c>, renames
 /// it to <c>….pcap</c> when complete, starts a new file at every rotation boundary (also when idle:
 /// an interval without packets yields a file with just the global header), never overwrites (a
@@ -59,7 +59,7 @@ internal sealed class RotatingFileTransport : PcapFileTransport
             try
             {
                 CreateDirectory(_fileRoot);
-                context.Logger.LogInformation("{Output}: created file_root {Root}", context.DisplayName, _fileRoot);
+                TransportLog.FileRootCreated(context.Logger, context.DisplayName, _fileRoot);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -132,7 +132,7 @@ internal sealed class RotatingFileTransport : PcapFileTransport
             if (!System.IO.File.Exists(complete) && !System.IO.File.Exists(part))
             {
                 PcapFileWriter writer = PcapFileWriter.CreateNew(part, GlobalHeader);
-                Logger.LogDebug("{Output}: writing {Path}", Context.DisplayName, part);
+                TransportLog.Writing(Logger, Context.DisplayName, part);
                 return writer;
             }
         }
@@ -146,7 +146,7 @@ internal sealed class RotatingFileTransport : PcapFileTransport
         string part = writer.Path;
         string complete = part[..^RotatingFileNames.PartSuffix.Length];
         System.IO.File.Move(part, complete, overwrite: false);
-        Logger.LogDebug("{Output}: completed {Path} ({Packets} packets)", Context.DisplayName, complete, writer.Packets);
+        TransportLog.Completed(Logger, Context.DisplayName, complete, writer.Packets);
         _retention.Add(complete);
         Prune();
     }
@@ -195,8 +195,8 @@ internal sealed class RotatingFileTransport : PcapFileTransport
                 }
 
                 System.IO.File.Move(part, complete, overwrite: false);
-                Logger.LogWarning(
-                    "{Output}: completed {Path}, left unfinished by a run that did not stop cleanly ({Cut} bytes of a torn last record removed)",
+                TransportLog.CompletedLeftover(
+                    Logger,
                     Context.DisplayName,
                     complete,
                     cut);

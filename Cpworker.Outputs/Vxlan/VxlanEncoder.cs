@@ -4,7 +4,7 @@ using Cpworker.Outputs.Common;
 namespace Cpworker.Outputs.Vxlan;
 
 /// <summary>
-/// Turns packets into VXLAN datagrams (wire.md §2): one per frame, or one per payload chunk with
+/// Turns packets into VXLAN datagrams (docs/wire-formats.md, "VXLAN"): one per frame, or one per payload chunk with
 /// <c>split</c>; each datagram has its own tag, check byte and trailer. Batched for <c>sendmmsg</c>.
 /// </summary>
 /// <remarks>Packet thread only; allocates nothing per packet. A split packet counts once.</remarks>

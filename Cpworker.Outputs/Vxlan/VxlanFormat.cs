@@ -6,7 +6,7 @@ using Cpworker.Engine.Packets;
 namespace Cpworker.Outputs.Vxlan;
 
 /// <summary>
-/// The VXLAN datagram of wire.md §2: <c>| header (8) | frame | capture time (8, optional) |</c>,
+/// The VXLAN datagram of docs/wire-formats.md, "VXLAN": <c>| header (8) | frame | capture time (8, optional) |</c>,
 /// with the <c>vni1</c> or <c>vni2</c> tag and, for <c>vni1</c>, the check byte. Pure functions.
 /// </summary>
 internal static class VxlanFormat

@@ -3,7 +3,7 @@ using Cpworker.Outputs.Common;
 
 namespace Cpworker.Outputs.Vxlan;
 
-/// <summary>The <c>vxlan</c> object of an output (behaviour §2, wire.md §2).</summary>
+/// <summary>The <c>vxlan</c> object of an output (docs/configuration.md, "vxlan").</summary>
 internal sealed partial record VxlanSettings : OutputSettings
 {
     /// <summary>Default <c>port</c>.</summary>

@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace Cpworker.Outputs.Vxlan;
 
 /// <summary>
-/// <c>split</c> (wire.md §2): finds the L4 payload of a TCP or UDP frame over IPv4 or IPv6 and builds
+/// <c>split</c> (docs/wire-formats.md, "VXLAN split"): finds the L4 payload of a TCP or UDP frame over IPv4 or IPv6 and builds
 /// the inner frame of each chunk. Pure functions; the encoder wraps each chunk in its own datagram.
 /// </summary>
 /// <remarks>

@@ -4,7 +4,7 @@ using Cpworker.Engine.Packets;
 namespace Cpworker.Outputs.Zmq;
 
 /// <summary>
-/// Collects packets into ZeroMQ batches (wire.md §3), one batch per <see cref="SendBuffer"/>, and
+/// Collects packets into ZeroMQ batches (docs/wire-formats.md, "When a batch is sent"), one batch per <see cref="SendBuffer"/>, and
 /// submits a batch when it reaches 65 535 records, when the next record would take it past 1 MiB,
 /// when its first record is more than a second old, right after a heartbeat, and at <see cref="BufferedEncoder.Flush"/>.
 /// </summary>

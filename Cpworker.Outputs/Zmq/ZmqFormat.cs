@@ -4,7 +4,7 @@ using Cpworker.Engine.Packets;
 namespace Cpworker.Outputs.Zmq;
 
 /// <summary>
-/// The ZeroMQ batch of wire.md §3: a 24-byte header, then records of a 2-byte length, a 16-byte
+/// The ZeroMQ batch of docs/wire-formats.md, "ZeroMQ": a 24-byte header, then records of a 2-byte length, a 16-byte
 /// packet header and the frame with an MPLS-like tag inserted behind its VLAN stack. Pure functions.
 /// </summary>
 internal static class ZmqFormat
@@ -93,7 +93,7 @@ internal static class ZmqFormat
 
     /// <summary>
     /// <see cref="WriteRecord(Span{byte}, ReadOnlySpan{byte}, int, long, PacketDirection, uint)"/> with the
-    /// header's time fields given as they are written (the wire.md vectors use values no clock produces).
+    /// header's time fields given as they are written (the examples of docs/wire-formats.md use values no clock produces).
     /// </summary>
     public static int WriteRecord(
         Span<byte> destination, ReadOnlySpan<byte> frame, int originalLength, uint seconds, uint microseconds, PacketDirection direction, uint serviceTag)

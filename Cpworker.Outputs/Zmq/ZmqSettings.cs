@@ -2,7 +2,7 @@ using Cpworker.Engine.Configuration;
 
 namespace Cpworker.Outputs.Zmq;
 
-/// <summary>The <c>zmq</c> object of an output (behaviour §2, wire.md §3).</summary>
+/// <summary>The <c>zmq</c> object of an output (docs/configuration.md, "zmq").</summary>
 internal sealed partial record ZmqSettings : OutputSettings
 {
     /// <summary>Default <c>hwm</c>.</summary>

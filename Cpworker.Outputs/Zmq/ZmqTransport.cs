@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Cpworker.Engine.Logging;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
+using Cpworker.Outputs.Common;
 using Microsoft.Extensions.Logging;
 using NetMQ;
 using NetMQ.Sockets;
@@ -296,9 +297,9 @@ internal sealed class ZmqTransport : OutputTransport
     {
         if (_errorLog.ShouldLog())
         {
-            _logger.LogWarning(
+            TransportLog.BatchDropped(
+                _logger,
                 ex,
-                "{Output}: batch to {Endpoint} dropped: {Reason} ({Failed} batches dropped so far)",
                 _displayName,
                 _endpoint,
                 reason,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using Cpworker.Benchmarks.Compare;
+using Cpworker.Tests.Support;
 
 namespace Cpworker.Tests.Benchmarks;
 
@@ -9,6 +10,7 @@ namespace Cpworker.Tests.Benchmarks;
 /// output the harness can receive on loopback, under both models, and the report holds every
 /// configuration with sane figures, as a table, as JSON that parses, and as an SVG.
 /// </summary>
+[Category(TestCategories.Root)]
 public class CompareSmokeTests
 {
     private static readonly string[] s_outputs = ["null", "file", "gre", "vxlan", "zmq"];

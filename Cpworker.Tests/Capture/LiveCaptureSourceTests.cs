@@ -14,6 +14,7 @@ namespace Cpworker.Tests.Capture;
 /// Live capture inside a test namespace. Each test body runs on its own dedicated thread: the
 /// source enters the namespace with setns on the calling thread, which must never be a pool thread.
 /// </summary>
+[Category(TestCategories.Root)]
 [TestFixture]
 public class LiveCaptureSourceTests
 {

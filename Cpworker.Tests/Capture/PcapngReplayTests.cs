@@ -6,7 +6,7 @@ using static Cpworker.Tests.Capture.CaptureTestFrames;
 namespace Cpworker.Tests.Capture;
 
 /// <summary>
-/// Replaying pcapng (docs/files.md, "Replaying pcapng"): files written by editcap, mergecap and
+/// Replaying pcapng (docs/configuration.md, "pcap_file"): files written by editcap, mergecap and
 /// dumpcap replay exactly as their classic-pcap conversion does; several interfaces, link types,
 /// <c>if_tsresol</c> and both byte orders (checked against tshark's own reading).
 /// </summary>

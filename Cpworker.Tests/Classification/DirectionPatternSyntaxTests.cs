@@ -2,7 +2,7 @@ using Cpworker.Engine.Classification;
 
 namespace Cpworker.Tests.Classification;
 
-/// <summary>The pattern grammar of behaviour §4: what is accepted, how it is grouped, and the exact error messages.</summary>
+/// <summary>The pattern grammar of docs/direction.md, "Grammar": what is accepted, how it is grouped, and the exact error messages.</summary>
 [TestFixture]
 public sealed class DirectionPatternSyntaxTests
 {

@@ -3,7 +3,7 @@ using static Cpworker.Tests.Configuration.ConfigTestSupport;
 
 namespace Cpworker.Tests.Configuration;
 
-/// <summary>behaviour §2, capturer: libpcap (with the C implementation's clamping), pcap_file, dpdk_pdump.</summary>
+/// <summary>docs/configuration.md, "Capturers": libpcap (with the C implementation's clamping), pcap_file, dpdk_pdump.</summary>
 public sealed class CapturerRulesTests
 {
     private const string Lp = "tasks[0].capturer.libpcap";

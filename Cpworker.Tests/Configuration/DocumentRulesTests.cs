@@ -4,7 +4,7 @@ using static Cpworker.Tests.Configuration.ConfigTestSupport;
 
 namespace Cpworker.Tests.Configuration;
 
-/// <summary>behaviour §2 as a whole: JSON syntax, unknown and duplicate keys, every problem at once, files.</summary>
+/// <summary>docs/configuration.md, "The file", and the rest as a whole: JSON syntax, unknown and duplicate keys, every problem at once, files.</summary>
 public sealed class DocumentRulesTests
 {
     [Test]

@@ -4,7 +4,7 @@ using static Cpworker.Tests.Configuration.ConfigTestSupport;
 
 namespace Cpworker.Tests.Configuration;
 
-/// <summary>behaviour §2 and §6, <c>file</c> and <c>rotating_file</c>: paths, variables, precision, intervals.</summary>
+/// <summary>docs/configuration.md, "file" and "rotating_file": paths, variables, precision, intervals.</summary>
 public sealed class FileSettingsRulesTests
 {
     private const string F = "tasks[0].outputs[0].file";

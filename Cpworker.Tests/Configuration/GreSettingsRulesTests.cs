@@ -4,7 +4,7 @@ using static Cpworker.Tests.Configuration.ConfigTestSupport;
 
 namespace Cpworker.Tests.Configuration;
 
-/// <summary>behaviour §2, <c>gre</c>; also the <c>host</c> syntax every network output shares.</summary>
+/// <summary>docs/configuration.md, "gre"; also the <c>host</c> syntax every network output shares.</summary>
 public sealed class GreSettingsRulesTests
 {
     private const string G = "tasks[0].outputs[0].gre";

@@ -34,6 +34,7 @@ public sealed class HostCheckTests
     public void A_netns_that_does_not_open_is_reported() =>
         AssertSingle(Check(Edit(Minimal, $"{Lp}.interface=\"lo\"", $"{Lp}.netns=\"{_dir}/no-such-ns\"")), $"{Lp}.netns", $"cannot open netns {_dir}/no-such-ns");
 
+    [Category(TestCategories.Root)]
     [Test]
     public void The_interface_is_looked_up_inside_the_netns()
     {
@@ -121,6 +122,7 @@ public sealed class HostCheckTests
         AssertSingle(CheckOutput("rotating_file", $"{{\"file_root\":\"{_dir}/plain\"}}"), "tasks[0].outputs[0].rotating_file.file_root", "is a file, not a directory");
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public void A_read_only_directory_is_not_writable()
     {
@@ -157,6 +159,7 @@ public sealed class HostCheckTests
             "tasks[0].outputs[0].vxlan.bind_device", "there is no network interface \"cpwnosuch0\" on this host");
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public void A_name_that_does_not_resolve_is_reported()
     {

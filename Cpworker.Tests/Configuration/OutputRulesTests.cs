@@ -5,7 +5,7 @@ using static Cpworker.Tests.Configuration.ConfigTestSupport;
 
 namespace Cpworker.Tests.Configuration;
 
-/// <summary>behaviour §2, outputs: type, rate_limit_mbps, slice, the section named by type, its siblings, shared resources.</summary>
+/// <summary>docs/configuration.md, "Outputs": type, rate_limit_mbps, slice, the section named by type, its siblings, shared resources.</summary>
 public sealed class OutputRulesTests
 {
     private const string O = "tasks[0].outputs[0]";

@@ -3,7 +3,7 @@ using static Cpworker.Tests.Configuration.ConfigTestSupport;
 
 namespace Cpworker.Tests.Configuration;
 
-/// <summary>behaviour §2, tasks: fingerprint, name, req_pattern, required parts, identity.</summary>
+/// <summary>docs/configuration.md, "Tasks": fingerprint, name, req_pattern, required parts, identity.</summary>
 public sealed class TaskRulesTests
 {
     private static readonly string SecondTask = """tasks[1]={"capturer":{"type":"libpcap","libpcap":{"interface":"eth1"}},"outputs":[]}""";

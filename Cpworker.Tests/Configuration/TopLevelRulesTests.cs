@@ -4,7 +4,7 @@ using static Cpworker.Tests.Configuration.ConfigTestSupport;
 
 namespace Cpworker.Tests.Configuration;
 
-/// <summary>behaviour §2, top level: log_level, cpu_affinity, execution_model, pipeline, control, tasks.</summary>
+/// <summary>docs/configuration.md, "Top level": log_level, cpu_affinity, execution_model, pipeline, control, tasks.</summary>
 public sealed class TopLevelRulesTests
 {
     private static IEnumerable<TestCaseData> Violations()

@@ -4,7 +4,7 @@ using static Cpworker.Tests.Configuration.ConfigTestSupport;
 
 namespace Cpworker.Tests.Configuration;
 
-/// <summary>behaviour §2 and wire.md §2, <c>vxlan</c>: host, port, vni1/vni2, capture_time, split.</summary>
+/// <summary>docs/configuration.md, "vxlan": host, port, vni1/vni2, capture_time, split.</summary>
 public sealed class VxlanSettingsRulesTests
 {
     private const string V = "tasks[0].outputs[0].vxlan";

@@ -3,7 +3,7 @@ using static Cpworker.Tests.Configuration.ConfigTestSupport;
 
 namespace Cpworker.Tests.Configuration;
 
-/// <summary>behaviour §2 and wire.md §3, <c>zmq</c>: host, port, hwm, service_tag, uuid, heartbeat_ms.</summary>
+/// <summary>docs/configuration.md, "zmq": host, port, hwm, service_tag, uuid, heartbeat_ms.</summary>
 public sealed class ZmqSettingsRulesTests
 {
     private const string Z = "tasks[0].outputs[0].zmq";

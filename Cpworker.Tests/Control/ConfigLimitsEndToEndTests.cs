@@ -10,7 +10,7 @@ namespace Cpworker.Tests.Control;
 /// The largest configuration the limits allow (1024 paced replays) leaves the control socket
 /// answering and SIGTERM stopping within its promised 3 s; a configuration far above the limits
 /// (the 468,114-task attack, here 20,000) is refused by the reload in seconds and changes nothing
-/// (docs/configuration.md, "Limits"; docs/operations.md, "Signals").
+/// (docs/configuration.md, "Limits"; docs/operations.md, "Signals and exit codes").
 /// </summary>
 [CancelAfter(240_000)]
 public class ConfigLimitsEndToEndTests

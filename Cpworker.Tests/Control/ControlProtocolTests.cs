@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Tests.Control;
 
-/// <summary>The control protocol as behaviour §7 defines it: handshake, every command's reply fields, errors.</summary>
+/// <summary>The control protocol as docs/operations.md, "The protocol" defines it: handshake, every command's reply fields, errors.</summary>
 [CancelAfter(60_000)]
 public class ControlProtocolTests
 {

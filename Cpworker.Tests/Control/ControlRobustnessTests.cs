@@ -8,7 +8,7 @@ using Cpworker.Tests.Support;
 namespace Cpworker.Tests.Control;
 
 /// <summary>
-/// Misbehaving and numerous clients (behaviour §7): none blocks the others, none touches the
+/// Misbehaving and numerous clients (docs/operations.md, "The control socket"): none blocks the others, none touches the
 /// packet path, and the server never buffers without bound.
 /// </summary>
 [CancelAfter(60_000)]

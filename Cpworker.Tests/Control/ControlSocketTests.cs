@@ -86,6 +86,7 @@ public class ControlSocketTests
         Assert.That(PeerCredentials.IsAllowed(65534, 1000), Is.False, "anyone else");
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public async Task Another_user_is_refused_by_its_peer_credentials_even_when_the_file_mode_would_let_it_in()
     {

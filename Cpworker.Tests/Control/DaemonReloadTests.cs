@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Tests.Control;
 
-/// <summary>Reload through the daemon (behaviour §8): the file is re-read and checked; a broken one changes nothing.</summary>
+/// <summary>Reload through the daemon (docs/operations.md, "Reload"): the file is re-read and checked; a broken one changes nothing.</summary>
 [CancelAfter(120_000)]
 public class DaemonReloadTests
 {

@@ -11,6 +11,7 @@ namespace Cpworker.Tests.Control;
 /// task gets the new filter without a restart, stops capturing the new output's traffic, and
 /// loses none of its own packets.
 /// </summary>
+[Category(TestCategories.Root)]
 [CancelAfter(120_000)]
 [NonParallelizable]
 public class LoopGuardReloadEndToEndTests

@@ -10,7 +10,7 @@ using Cpworker.Tests.Support;
 namespace Cpworker.Tests.Control;
 
 /// <summary>
-/// Reload in the engine (behaviour §8): unchanged tasks are not touched and lose no packet,
+/// Reload in the engine (docs/operations.md, "Reload"): unchanged tasks are not touched and lose no packet,
 /// changed ones are rebuilt with their new settings, removed ones drained, totals keep them.
 /// </summary>
 [CancelAfter(120_000)]

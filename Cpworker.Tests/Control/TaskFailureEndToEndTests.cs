@@ -6,10 +6,11 @@ using Cpworker.Tests.Support;
 namespace Cpworker.Tests.Control;
 
 /// <summary>
-/// A capture interface that disappears (behaviour §8): its task goes <c>failed</c>, visible through
+/// A capture interface that disappears (docs/operations.md, "Task failures"): its task goes <c>failed</c>, visible through
 /// the control socket, is retried every 5 s and comes back when the interface returns, while
 /// another task's paced replay into a file carries on untouched.
 /// </summary>
+[Category(TestCategories.Root)]
 [CancelAfter(120_000)]
 public class TaskFailureEndToEndTests
 {

@@ -7,6 +7,7 @@ using Cpworker.Tests.Support;
 namespace Cpworker.Tests.Daemon;
 
 /// <summary>The daemon capturing live inside a network namespace the test created.</summary>
+[Category(TestCategories.Root)]
 public class LiveNamespaceTests : DaemonTestBase
 {
     [TestCase("rtc")]

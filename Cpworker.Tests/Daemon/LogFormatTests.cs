@@ -71,8 +71,8 @@ public class LogFormatTests
     {
         List<string> lines = RunWith("systemd");
         Assert.That(lines, Has.All.Match(@"^<[3-7]>cpworker\[\d+\] \S"));
-        Assert.That(lines.Any(l => l.StartsWith("<3>cpworker[0] gone: cannot capture on cpwnosuch0", StringComparison.Ordinal)), Is.True, string.Join("\n", lines));
-        Assert.That(lines.Any(l => l.StartsWith("<6>cpworker[0] replay: running", StringComparison.Ordinal)), Is.True);
+        Assert.That(lines.Any(l => l.StartsWith("<3>cpworker[310] gone: cannot capture on cpwnosuch0", StringComparison.Ordinal)), Is.True, string.Join("\n", lines));
+        Assert.That(lines.Any(l => l.StartsWith("<6>cpworker[305] replay: running", StringComparison.Ordinal)), Is.True);
     }
 
     [Test]

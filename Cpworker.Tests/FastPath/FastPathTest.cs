@@ -71,7 +71,7 @@ internal static class FastPathTest
         public void Dispose() => _parts.Transport.Close();
     }
 
-    /// <summary>The VXLAN datagrams (vni2 33, direction not checked) of <paramref name="frames"/> in hex, by the pure encoder of wire.md §2.</summary>
+    /// <summary>The VXLAN datagrams (vni2 33, direction not checked) of <paramref name="frames"/> in hex, by the pure encoder of docs/wire-formats.md, "VXLAN".</summary>
     public static List<string> ExpectedVxlan(IEnumerable<byte[]> frames) => frames.Select(f =>
     {
         byte[] d = new byte[8 + f.Length];

@@ -67,7 +67,7 @@ public sealed class RingWireTests
             previousId = id;
         }
 
-        // The datagrams of one run start with wire.md's header for the first frame (frame A, vxlan vni2 / gre no tag).
+        // The datagrams of one run start with docs/wire-formats.md's header for the first frame (frame A, vxlan vni2 / gre no tag).
         if (!gre)
         {
             Assert.That(NetTest.Hex(ringFrames[1].AsSpan(outer)), Is.EqualTo(WireVectors.DocShortFrameVxlan.Replace("080000001000078e", NetTest.Hex(socketFrames[1].AsSpan(outer, 8)), StringComparison.Ordinal)));

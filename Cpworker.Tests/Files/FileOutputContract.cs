@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Tests.Files;
 
-/// <summary>The <c>file</c> output (behaviour §6, wire.md §4), run once per lane kind.</summary>
+/// <summary>The <c>file</c> output (docs/files.md, "file"), run once per lane kind.</summary>
 public abstract class FileOutputContract
 {
     /// <summary>Local start time of every test's clock, in a +02:00 zone.</summary>
@@ -250,6 +250,7 @@ public abstract class FileOutputContract
         Assert.That((c.ForwardedPackets, c.ErrorDropPackets, c.HandedPackets), Is.EqualTo((9L, 12L, 21L)));
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public void A_full_disk_loses_only_what_does_not_fit_leaves_valid_files_and_recovers()
     {

@@ -3,7 +3,7 @@ using Cpworker.Tests.Support;
 
 namespace Cpworker.Tests.Files;
 
-/// <summary>The pcap layout of wire.md §4, byte for byte.</summary>
+/// <summary>The pcap layout of docs/files.md, "The file format", byte for byte.</summary>
 [TestFixture]
 public sealed class PcapRecordEncoderTests
 {

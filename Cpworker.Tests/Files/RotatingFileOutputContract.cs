@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cpworker.Tests.Files;
 
-/// <summary>The <c>rotating_file</c> output (behaviour §6), run once per lane kind, on a clock in a +05:30 zone.</summary>
+/// <summary>The <c>rotating_file</c> output (docs/files.md, "rotating_file"), run once per lane kind, on a clock in a +05:30 zone.</summary>
 public abstract class RotatingFileOutputContract
 {
     /// <summary>A zone whose hours start at :30 UTC: rotation must follow the local clock.</summary>
@@ -240,6 +240,7 @@ public abstract class RotatingFileOutputContract
         Assert.That(h.Counters.Snapshot().HandedPackets, Is.EqualTo(7));
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public void A_full_disk_completes_valid_files_counts_the_loss_and_recovers()
     {

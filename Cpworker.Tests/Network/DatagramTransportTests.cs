@@ -187,6 +187,7 @@ public sealed unsafe class DatagramTransportTests
         Assert.That((s.ErrorPackets, s.ErrorBytes, s.FailedSends), Is.EqualTo((1L, 65_500L, 1L)));
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public void BindDeviceThatDoesNotExistFailsToStartWithItsName()
     {
@@ -197,6 +198,7 @@ public sealed unsafe class DatagramTransportTests
         Assert.That(ex!.Message, Does.Contain("bind_device 'cpw-nodev0'"));
     }
 
+    [Category(TestCategories.Root)]
     [TestCase("127.0.0.1", (int)PmtuDiscovery.Dont, 0, 10)]
     [TestCase("127.0.0.1", (int)PmtuDiscovery.Do, 0, 10)]
     [TestCase("::1", (int)PmtuDiscovery.Want, 41, 23)]

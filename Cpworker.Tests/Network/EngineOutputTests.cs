@@ -97,6 +97,7 @@ public sealed class EngineOutputTests
         }
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public async Task BothExecutionModelsPutTheSameBytesOnTheWire()
     {

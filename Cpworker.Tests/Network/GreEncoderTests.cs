@@ -5,7 +5,7 @@ using Cpworker.Tests.Support;
 
 namespace Cpworker.Tests.Network;
 
-/// <summary>The GRE encoder against wire.md §1 and §5.</summary>
+/// <summary>The GRE encoder against docs/wire-formats.md, "GRE".</summary>
 public sealed class GreEncoderTests
 {
     private static (GreEncoder Encoder, RecordingLane Lane) Create(uint serviceTag, bool ipv6 = false)

@@ -123,6 +123,7 @@ public abstract class LaneContractTests
         Assert.That(context.Counters.Sender.FailedSends, Is.Zero);
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public void GreDatagramsArriveAsEncoded()
     {

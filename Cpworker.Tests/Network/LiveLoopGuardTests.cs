@@ -11,10 +11,11 @@ using Cpworker.Tests.Support;
 namespace Cpworker.Tests.Network;
 
 /// <summary>
-/// The loop guard with a live task (behaviour §5): a task captures on the interface its own GRE
+/// The loop guard with a live task (docs/loop-guard.md, "What it does"): a task captures on the interface its own GRE
 /// and VXLAN outputs leave through. With the guard it forwards each captured packet once; without
 /// it the outputs' packets are captured again and the traffic feeds itself.
 /// </summary>
+[Category(TestCategories.Root)]
 [NonParallelizable]
 public sealed class LiveLoopGuardTests
 {

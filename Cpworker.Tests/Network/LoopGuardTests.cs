@@ -18,7 +18,7 @@ using NetMQ.Sockets;
 namespace Cpworker.Tests.Network;
 
 /// <summary>
-/// The loop-guard filters of the network outputs (behaviour §5): their text, that libpcap compiles
+/// The loop-guard filters of the network outputs (docs/loop-guard.md, "What it does"): their text, that libpcap compiles
 /// them, and that on a real interface they match exactly what the output sends.
 /// </summary>
 [NonParallelizable]
@@ -37,6 +37,7 @@ public sealed class LoopGuardTests
         Assert.That(stdout, Does.Contain("ret"), "a BPF program came out");
     }
 
+    [Category(TestCategories.Root)]
     [TestCase("gre", "10.1.2.3", "ip proto 47 and dst host 10.1.2.3")]
     [TestCase("gre", "2001:db8::7", "ip6 proto 47 and dst host 2001:db8::7")]
     [TestCase("gre", "[::1]", "ip6 proto 47 and dst host ::1")]
@@ -64,6 +65,7 @@ public sealed class LoopGuardTests
         Assert.That(Filters("vxlan", new VxlanSettings { Host = "cpw-no-such-host.invalid", Vni = 1 }), Is.Empty);
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public void TheCombinedGuardOfSeveralTasksCompiles()
     {
@@ -95,6 +97,7 @@ public sealed class LoopGuardTests
         parts.Transport.Close();
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public void OnTheWireTheVxlanGuardMatchesTheOutputAndNothingElse()
     {
@@ -117,6 +120,7 @@ public sealed class LoopGuardTests
         Assert.That(capture.Frames(), Has.Count.EqualTo(7), "exactly the output's datagrams");
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public void OnTheWireTheGreGuardMatchesTheOutputAndNothingElse()
     {
@@ -138,6 +142,7 @@ public sealed class LoopGuardTests
         Assert.That(capture.Frames(), Has.Count.EqualTo(6), "the decoys to 127.0.0.2 carry the same key and do not match");
     }
 
+    [Category(TestCategories.Root)]
     [Test]
     public void OnTheWireTheZmqGuardMatchesBothDirectionsOfTheConnectionOnly()
     {

@@ -14,6 +14,7 @@ namespace Cpworker.Tests.Network;
 /// GRE and VXLAN checked by real decoders: the Linux vxlan device (decapsulation), tcpdump and
 /// tshark (dissection), across a veth pair into a test namespace.
 /// </summary>
+[Category(TestCategories.Root)]
 [NonParallelizable]
 public sealed class NetnsDecoderTests
 {

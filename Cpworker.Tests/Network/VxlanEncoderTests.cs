@@ -5,7 +5,7 @@ using Cpworker.Tests.Support;
 
 namespace Cpworker.Tests.Network;
 
-/// <summary>The VXLAN encoder (without split) against wire.md §2 and §5.</summary>
+/// <summary>The VXLAN encoder (without split) against docs/wire-formats.md, "VXLAN".</summary>
 public sealed class VxlanEncoderTests
 {
     internal static (VxlanEncoder Encoder, RecordingLane Lane) Create(

@@ -4,7 +4,7 @@ using Cpworker.Outputs.Vxlan;
 
 namespace Cpworker.Tests.Network;
 
-/// <summary><c>split</c> of wire.md §2: chunk contents, lengths, sequence numbers and checksums.</summary>
+/// <summary><c>split</c> of docs/wire-formats.md, "VXLAN split": chunk contents, lengths, sequence numbers and checksums.</summary>
 public sealed class VxlanSplitTests
 {
     private const long Timestamp = 1_700_000_000_123_456_789;

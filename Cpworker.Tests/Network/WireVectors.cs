@@ -1,7 +1,7 @@
 namespace Cpworker.Tests.Network;
 
 /// <summary>
-/// The hex strings of wire.md §5 and of the worked examples in <c>docs/wire-formats.md</c>. The
+/// The hex strings of the examples in <c>docs/wire-formats.md</c>. The
 /// tests encode against these constants, and <see cref="WireDocTests"/> checks that the document
 /// shows exactly these bytes, so the document and the code cannot drift apart.
 /// </summary>

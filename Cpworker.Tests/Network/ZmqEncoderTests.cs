@@ -5,7 +5,7 @@ using Cpworker.Tests.Support;
 
 namespace Cpworker.Tests.Network;
 
-/// <summary>The flush rules and heartbeats of wire.md §3, driven by a manual clock.</summary>
+/// <summary>The flush rules and heartbeats of docs/wire-formats.md, "When a batch is sent" and "Heartbeats", driven by a manual clock.</summary>
 public sealed class ZmqEncoderTests
 {
     private ManualClock _time = null!;

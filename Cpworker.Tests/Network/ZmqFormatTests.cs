@@ -4,7 +4,7 @@ using Cpworker.Tests.Support;
 
 namespace Cpworker.Tests.Network;
 
-/// <summary>The ZeroMQ batch, record, tag, slice and heartbeat of wire.md §3 and §5.</summary>
+/// <summary>The ZeroMQ batch, record, tag, slice and heartbeat of docs/wire-formats.md, "ZeroMQ".</summary>
 public sealed class ZmqFormatTests
 {
     [TestCase(0u, PacketDirection.Incoming, WireVectors.MplsTag0Dir1)]

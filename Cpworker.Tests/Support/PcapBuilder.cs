@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Cpworker.Tests.Support;
 
-/// <summary>Writes small classic pcap files for tests, byte by byte as wire.md §4 describes.</summary>
+/// <summary>Writes small classic pcap files for tests, byte by byte as docs/files.md, "The file format" describes.</summary>
 internal sealed class PcapBuilder
 {
     private readonly MemoryStream _stream = new();

@@ -1,6 +1,6 @@
 namespace Cpworker.Tests.Support;
 
-/// <summary>The frames of wire.md §5 and small builders for others.</summary>
+/// <summary>The example frames of docs/wire-formats.md, "Conventions", and small builders for others.</summary>
 internal static class TestFrames
 {
     /// <summary>Frame A: 60 bytes, Ethernet / IPv4 / UDP 10.0.0.1:54321 → 10.0.0.2:8011.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Cpworker.Host.Recv;
 using Cpworker.Host.Recv.Decoding;
 using Cpworker.Host.Recv.Output;
 using Cpworker.Host.Recv.Senders;
@@ -144,7 +145,7 @@ internal sealed unsafe class DatagramListener : RecvListener
                 int errno = Marshal.GetLastPInvokeError();
                 if (n < 0 && errno is not (RecvInterop.EAgain or RecvInterop.EIntr))
                 {
-                    Logger.LogError("{Listener}: recvmmsg failed: {Error}", Name, RecvInterop.ErrorText(errno));
+                    RecvLog.ReceiveFailed(Logger, Name, RecvInterop.ErrorText(errno));
                     Thread.Sleep(100);
                 }
 

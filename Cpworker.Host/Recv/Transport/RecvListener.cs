@@ -1,3 +1,4 @@
+using Cpworker.Host.Recv;
 using Cpworker.Host.Recv.Decoding;
 using Cpworker.Host.Recv.Output;
 using Cpworker.Host.Recv.Senders;
@@ -109,7 +110,7 @@ internal abstract class RecvListener : IDisposable
         catch (Exception ex)
         {
             // A bug must not take the other listeners down silently: say so; the counters stay.
-            Logger.LogError("{Listener}: stopped by an error: {Error}", Name, ex);
+            RecvLog.ListenerFailed(Logger, Name, ex);
         }
     }
 }

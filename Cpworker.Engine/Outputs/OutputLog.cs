@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+
+namespace Cpworker.Engine.Outputs;
+
+/// <summary>The output stages' log messages (event ids 400–499).</summary>
+internal static partial class OutputLog
+{
+    /// <summary>A custom output threw on a write; that buffer's packets are lost.</summary>
+    [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "{Output}: custom output failed, {Packets} packet(s) lost: {Reason}")]
+    public static partial void CustomOutputFailed(ILogger logger, Exception exception, string output, int packets, string reason);
+
+    /// <summary>A custom output threw on Dispose.</summary>
+    [LoggerMessage(EventId = 401, Level = LogLevel.Error, Message = "{Output}: disposing the custom output failed: {Reason}")]
+    public static partial void CustomOutputDisposeFailed(ILogger logger, Exception exception, string output, string reason);
+
+    /// <summary>An output's encoder threw (logged at most once a minute).</summary>
+    [LoggerMessage(EventId = 402, Level = LogLevel.Error, Message = "{Output}: output failed: {Reason}")]
+    public static partial void OutputFailed(ILogger logger, Exception exception, string output, string reason);
+
+    /// <summary>An output's final flush threw.</summary>
+    [LoggerMessage(EventId = 403, Level = LogLevel.Error, Message = "{Output}: flush failed: {Reason}")]
+    public static partial void FlushFailed(ILogger logger, Exception exception, string output, string reason);
+}
