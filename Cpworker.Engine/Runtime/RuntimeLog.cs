@@ -56,4 +56,8 @@ internal static partial class RuntimeLog
     /// <summary>A task's network namespace was replaced (pod restart, re-created named netns): the capture moves to the new one.</summary>
     [LoggerMessage(EventId = 312, Level = LogLevel.Warning, Message = "{Task}: {Change}; restarting the capture there")]
     public static partial void NamespaceMoved(ILogger logger, string task, string change);
+
+    /// <summary>While a failed task waited to retry, its namespace reference came to name a new namespace.</summary>
+    [LoggerMessage(EventId = 313, Level = LogLevel.Information, Message = "{Task}: netns {Netns} is now net:[{Inode}]; retrying at once")]
+    public static partial void NamespaceAppeared(ILogger logger, string task, string netns, ulong inode);
 }

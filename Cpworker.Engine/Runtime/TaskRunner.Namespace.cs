@@ -80,7 +80,7 @@ internal sealed partial class TaskRunner
             await Task.Delay(left < NamespaceCheckInterval ? left : NamespaceCheckInterval, stop).ConfigureAwait(false);
             if (TryResolve(reference) is ulong now && now != entered)
             {
-                _logger.LogInformation("{Task}: netns {Netns} is now net:[{Inode}]; retrying at once", Config.Name, reference, now);
+                RuntimeLog.NamespaceAppeared(_logger, Config.Name, reference.ToString(), now);
                 return;
             }
         }

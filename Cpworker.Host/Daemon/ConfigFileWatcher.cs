@@ -69,7 +69,7 @@ internal sealed class ConfigFileWatcher : IAsyncDisposable
             catch (Exception ex)
             {
                 // A watcher that throws would silently stop watching: log and go on.
-                _logger.LogWarning("config watch: {Reason}", ex.Message);
+                DaemonLog.ConfigWatchFailed(_logger, ex.Message);
             }
         }
     }
@@ -92,7 +92,7 @@ internal sealed class ConfigFileWatcher : IAsyncDisposable
 
         _content = content;
         string how = before == stamp.Value.Target ? "rewritten" : $"now {stamp.Value.Target}, was {before}";
-        _logger.LogInformation("{Config} changed on disk ({How}); reloading", _path, how);
+        DaemonLog.ConfigChanged(_logger, _path, how);
         _reload();
     }
 

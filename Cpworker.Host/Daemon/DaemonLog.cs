@@ -76,4 +76,12 @@ internal static partial class DaemonLog
     /// <summary>The host cannot run the configuration at reload.</summary>
     [LoggerMessage(EventId = 717, Level = LogLevel.Error, Message = "reload failed: {Config} cannot run on this host ({Errors} error(s)); the running configuration is unchanged")]
     public static partial void ReloadHostUnfit(ILogger logger, string config, int errors);
+
+    /// <summary>The config watcher failed one check (it keeps watching).</summary>
+    [LoggerMessage(EventId = 718, Level = LogLevel.Warning, Message = "config watch: {Reason}")]
+    public static partial void ConfigWatchFailed(ILogger logger, string reason);
+
+    /// <summary>The watched config file has new content (rewritten, or a ConfigMap symlink swap): a reload follows.</summary>
+    [LoggerMessage(EventId = 719, Level = LogLevel.Information, Message = "{Config} changed on disk ({How}); reloading")]
+    public static partial void ConfigChanged(ILogger logger, string config, string how);
 }
