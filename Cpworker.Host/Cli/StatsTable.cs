@@ -86,6 +86,11 @@ internal static class StatsTable
                     Count(output, wo, "direction_drop_packets", rates, seconds),
                     Count(output, wo, "ratelimit_drop_packets", rates, seconds),
                     Count(output, wo, "error_drop_packets", rates, seconds)));
+                if (output["ring_datagrams"] is JsonValue ring && ring.TryGetValue(out long carried) && carried > 0)
+                {
+                    // send_path packet_ring/auto: how many datagrams each path carried (the rest goes through the socket).
+                    lines.Add($"    send path: ring {Count(output, wo, "ring_datagrams", rates, seconds)}, socket {Count(output, wo, "socket_datagrams", rates, seconds)} datagrams");
+                }
             }
         }
 

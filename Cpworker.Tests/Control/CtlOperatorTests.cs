@@ -74,6 +74,36 @@ public class CtlOperatorTests
     }
 
     [Test]
+    public void Stats_show_which_send_path_carried_the_datagrams_of_a_ring_output_only()
+    {
+        JsonObject Output(string name, long ring, long socket) => new()
+        {
+            ["name"] = name, ["type"] = "vxlan", ["fwd_packets"] = ring + socket, ["fwd_bytes"] = 100,
+            ["direction_drop_packets"] = 0, ["ratelimit_drop_packets"] = 0, ["error_drop_packets"] = 0,
+            ["ring_datagrams"] = ring, ["socket_datagrams"] = socket,
+        };
+        var tasks = new JsonObject
+        {
+            ["tasks"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "t",
+                ["state"] = "running",
+                ["capture"] = new JsonObject { ["cap_packets"] = 5, ["cap_bytes"] = 500, ["drop_packets"] = 0, ["ifdrop_packets"] = 0 },
+                ["outputs"] = new JsonArray(Output("vxlan-0", 4321, 12), Output("vxlan-1", 0, 7)),
+            }),
+        };
+        var summary = new JsonObject
+        {
+            ["capture"] = new JsonObject { ["cap_packets"] = 5, ["cap_bytes"] = 500, ["drop_packets"] = 0, ["ifdrop_packets"] = 0 },
+            ["output"] = new JsonObject { ["fwd_packets"] = 10, ["fwd_bytes"] = 1000, ["direction_drop_packets"] = 0, ["ratelimit_drop_packets"] = 0, ["error_drop_packets"] = 0 },
+        };
+        string table = StatsTable.Format((JsonObject)JsonNode.Parse(tasks.ToJsonString())!, (JsonObject)JsonNode.Parse(summary.ToJsonString())!, null, 0);
+        string[] pathLines = table.Split('\n').Where(l => l.Contains("send path", StringComparison.Ordinal)).ToArray();
+        Assert.That(pathLines, Has.Length.EqualTo(1), table);
+        Assert.That(pathLines[0], Does.Contain("ring 4321").And.Contain("socket 12"), table);
+    }
+
+    [Test]
     public void Stats_columns_stay_aligned_with_long_type_and_output_names()
     {
         JsonObject Output(string name, string type, long fwd) => new()

@@ -21,7 +21,11 @@ public class InterfacesCommandTests
     {
         using var ns = new TestNetns();
         ns.Exec("ip link set lo down");
-        var (code, stdout, stderr) = Interfaces("--netns", ns.Path);
+
+        // A new veth gets its carrier (Running) a moment after it is set up: wait for it, bounded.
+        (int, string, string) result = (0, "", "");
+        Run.Until(() => (result = Interfaces("--netns", ns.Path)).Item2.Contains($"{ns.NsVeth} [Up, Running]", StringComparison.Ordinal), 10_000, pollMs: 100);
+        var (code, stdout, stderr) = result;
         Assert.That((code, stderr), Is.EqualTo((0, "")));
         string[] lines = stdout.TrimEnd().Split('\n');
         string[] expected = Run.Checked("ip", $"-n {ns.Name} -o link show").Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -36,7 +40,9 @@ public class InterfacesCommandTests
     public void Without_a_namespace_it_lists_this_one()
     {
         using var ns = new TestNetns();
-        var (code, stdout, _) = Interfaces();
+        (int, string, string) result = (0, "", "");
+        Run.Until(() => (result = Interfaces()).Item2.Contains($"{ns.HostVeth} [Up, Running]", StringComparison.Ordinal), 10_000, pollMs: 100);
+        var (code, stdout, _) = result;
         Assert.That(code, Is.Zero);
         Assert.That(stdout, Does.Match($@"(?m)^\d+\.{ns.HostVeth} \[Up(, Running)?\] link EN10MB \(Ethernet\) \S+ {Regex.Escape(ns.HostAddress)}/30"));
         Assert.That(stdout, Does.Match(@"(?m)^1\.lo \[Up, Running, Loopback\] link EN10MB \(loopback\) 127\.0\.0\.1/8"));
