@@ -32,7 +32,7 @@ internal sealed class LibpcapSourceType : SourceType
     public override string Describe(CaptureConfig config)
     {
         var live = (LibpcapCaptureConfig)config;
-        return live.NetnsReference is null ? $"interface {live.Interface}" : $"interface {live.Interface} in netns {live.NetnsReference}";
+        return live.NetnsReference is null ? $"interface {live.Interface}" : $"interface {live.Interface} in {live.NetnsReference}";
     }
 
     /// <inheritdoc/>
