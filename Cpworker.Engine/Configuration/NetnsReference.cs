@@ -3,7 +3,7 @@ namespace Cpworker.Engine.Configuration;
 /// <summary>
 /// What a task's <c>netns</c> names: a path, or something that survives a restart of the process
 /// behind the namespace (a name, a pod, a container, a cgroup). Resolved to a namespace on every
-/// (re)start of the task and watched while it runs (docs/configuration.md, "netns").
+/// (re)start of the task and watched while it runs (docs/deploy.md, "Pod-aware capture").
 /// </summary>
 /// <param name="Kind">Which form the configuration used.</param>
 /// <param name="Value">The path, name, id, UID or cgroup path as configured (variables expanded).</param>

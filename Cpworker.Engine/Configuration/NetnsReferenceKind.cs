@@ -1,6 +1,6 @@
 namespace Cpworker.Engine.Configuration;
 
-/// <summary>How a task's <c>netns</c> names its network namespace (docs/configuration.md, "netns").</summary>
+/// <summary>How a task's <c>netns</c> names its network namespace (docs/deploy.md, "Pod-aware capture").</summary>
 internal enum NetnsReferenceKind
 {
     /// <summary>A string: a path to a namespace file (<c>/var/run/netns/NAME</c>, <c>/proc/PID/ns/net</c>), as the C implementation.</summary>

@@ -14,7 +14,7 @@ namespace Cpworker.Tests.Daemon;
 /// </summary>
 public class PodAwareCaptureTests : DaemonTestBase
 {
-    /// <summary>The daemon's retry period (behaviour §8) plus its namespace check interval: the promise.</summary>
+    /// <summary>The daemon's first retry period (docs/operations.md, "Task failures") plus its namespace check interval: the promise.</summary>
     private static readonly TimeSpan s_followLimit = TimeSpan.FromSeconds(5 + 1);
 
     [Test]
