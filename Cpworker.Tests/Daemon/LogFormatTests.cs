@@ -20,15 +20,17 @@ public class LogFormatTests
     {
         _dir = ControlFixture.NewDirectory();
         var pcap = new PcapBuilder();
+        // 10 packets 150 ms apart replayed at recorded speed: the run lasts ~1.4 s, so the failing
+        // task's first error line is written before --exit-at-eof ends it (a "max" replay could end first).
         for (int i = 0; i < 10; i++)
         {
-            pcap.Add(TestFrames.FrameA, 1_700_000_000_000_000_000 + i * 1000L);
+            pcap.Add(TestFrames.FrameA, 1_700_000_000_000_000_000 + i * 150_000_000L);
         }
 
         string input = pcap.WriteTo(Path.Combine(_dir, "in.pcap"));
         _config = Path.Combine(_dir, "c.json");
         File.WriteAllText(_config,
-            $"{{\"tasks\":[{{\"name\":\"replay\",\"capturer\":{{\"type\":\"pcap_file\",\"pcap_file\":{{\"file_name\":\"{input}\"}}}},\"outputs\":[{{\"type\":\"null\"}}]}}," +
+            $"{{\"tasks\":[{{\"name\":\"replay\",\"capturer\":{{\"type\":\"pcap_file\",\"pcap_file\":{{\"file_name\":\"{input}\",\"speed\":1}}}},\"outputs\":[{{\"type\":\"null\"}}]}}," +
             "{\"name\":\"gone\",\"capturer\":{\"type\":\"libpcap\",\"libpcap\":{\"interface\":\"cpwnosuch0\"}},\"outputs\":[{\"type\":\"null\"}]}]}");
     }
 
