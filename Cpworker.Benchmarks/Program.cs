@@ -18,6 +18,11 @@ internal static class Program
             return SoakCommand.Run(args[1..], Console.Out);
         }
 
+        if (args.Length > 0 && args[0] == "fastpath")
+        {
+            return FastPathCompare.Run(args[1..], Console.Out);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

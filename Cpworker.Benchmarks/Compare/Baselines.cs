@@ -56,12 +56,12 @@ internal sealed partial class Baselines
         };
     }
 
-    /// <summary>The <c>sendmmsg</c> loop for <paramref name="output"/> (<c>gre</c> or <c>vxlan</c>); time and CPU of its send loop.</summary>
-    public RunResult Sendmmsg(CaptureInfo capture, string output, int port, int run)
+    /// <summary>The <c>sendmmsg</c> loop for <paramref name="output"/> (<c>gre</c> or <c>vxlan</c>) to <paramref name="address"/>; time and CPU of its send loop.</summary>
+    public RunResult Sendmmsg(CaptureInfo capture, string output, int port, int run, string address = "127.0.0.1")
     {
         string program = CompileSendmmsg();
         string mode = output == "gre" ? "gre" : "udp";
-        ChildProcess p = ChildProcess.Run(program, [mode, capture.Path, port.ToString(CultureInfo.InvariantCulture), "64"], TimeSpan.FromMinutes(5));
+        ChildProcess p = ChildProcess.Run(program, [mode, capture.Path, port.ToString(CultureInfo.InvariantCulture), "64", address], TimeSpan.FromMinutes(5));
         var r = new RunResult { Subject = "sendmmsg", Output = output, Model = "-", Run = run };
         Match m = SendmmsgLine().Match(p.Output);
         if (p.ExitCode != 0 || !m.Success)

@@ -1,10 +1,10 @@
 /*
  * The kernel's limit for the datagram outputs: sends every frame of a pcap file once, each
  * behind the output's 8-byte header (VXLAN over UDP, or GRE with a key over a raw protocol-47
- * socket), to 127.0.0.1 with sendmmsg, BATCH datagrams per call. Every datagram is built,
- * contiguous, before the clock starts: the timed loop only fills message headers and sends.
+ * socket), to 127.0.0.1 (or ADDRESS) with sendmmsg, BATCH datagrams per call. Every datagram is
+ * built, contiguous, before the clock starts: the timed loop only fills message headers and sends.
  *
- *   sendmmsg_bench udp|gre PCAP PORT [BATCH]
+ *   sendmmsg_bench udp|gre PCAP PORT [BATCH [ADDRESS]]
  *
  * Prints: packets=N bytes=B seconds=T cpu=C errors=E (time and CPU of the send loop only).
  */
@@ -39,7 +39,7 @@ static double cpu(void) {
 
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s udp|gre PCAP PORT [BATCH]\n", argv[0]);
+        fprintf(stderr, "usage: %s udp|gre PCAP PORT [BATCH [ADDRESS]]\n", argv[0]);
         return 2;
     }
     int gre = strcmp(argv[1], "gre") == 0;
@@ -91,6 +91,7 @@ int main(int argc, char **argv) {
     setsockopt(s, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = gre ? 0 : htons(port) };
     dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (argc > 5 && inet_pton(AF_INET, argv[5], &dst.sin_addr) != 1) { fprintf(stderr, "%s: not an IPv4 address\n", argv[5]); return 2; }
 
     /* GRE: K bit, TEB, key all ones. VXLAN: I flag, VNI 1. */
     static const uint8_t gre_header[8] = { 0x20, 0x00, 0x65, 0x58, 0xff, 0xff, 0xff, 0xff };

@@ -30,15 +30,14 @@ internal static class ConfigHostChecker
         foreach (TaskConfig task in config.Tasks)
         {
             string taskPath = $"tasks[{task.Index}]";
-            switch (task.Capturer)
+            SourceType source = SourceTypes.For(task.Capturer);
+            source.CheckHost(task.Capturer, new SourceHostCheck
             {
-                case LibpcapCaptureConfig live:
-                    CheckLive(task, live, LoopGuardFilter.ForTask(task, loopGuard), diagnostics);
-                    break;
-                case PcapFileCaptureConfig file:
-                    CheckReplay(task, file, LoopGuardFilter.ForTask(task, loopGuard), diagnostics);
-                    break;
-            }
+                Path = $"{taskPath}.capturer.{source.Name}",
+                Diagnostics = diagnostics,
+                LoopGuard = LoopGuardFilter.ForTask(task, loopGuard),
+                CheckDirection = captureInterface => CheckDirection(task, captureInterface, diagnostics),
+            });
 
             foreach (OutputConfig output in task.Outputs)
             {
@@ -60,31 +59,12 @@ internal static class ConfigHostChecker
     }
 
     /// <summary>
-    /// Reports an error unless <paramref name="file"/> can be replayed: it exists, is a regular file
-    /// (a FIFO is never opened: that would block), opens, and starts with a pcap or pcapng header of
-    /// a supported link type (the checks of the replay itself, docs/configuration.md).
-    /// </summary>
-    private static void ReplayReadable(string file, string path, ConfigDiagnostics diagnostics)
-    {
-        if (!File.Exists(file) && !Directory.Exists(file) && ReplayFile.NotRegular(file) is null)
-        {
-            diagnostics.Error(path, $"file {file} does not exist");
-            return;
-        }
-
-        if (ReplayFile.Check(file) is { } problem)
-        {
-            diagnostics.Error(path, problem);
-        }
-    }
-
-    /// <summary>
     /// Reports at <c>tasks</c> (process-wide: fatal at start and reload) when the capture buffers of
     /// the live tasks and the pipeline buffers together ask for more than this machine's memory.
     /// </summary>
     private static void CheckMemory(CpworkerConfig config, ConfigDiagnostics diagnostics)
     {
-        long capture = config.Tasks.Sum(t => t.Capturer is LibpcapCaptureConfig live ? (long)live.BufferSizeMb : 0);
+        long capture = config.Tasks.Sum(t => SourceTypes.For(t.Capturer).CaptureBufferMb(t.Capturer));
         long pipeline = config.ExecutionModel == ExecutionModel.Pipeline ? (long)config.Tasks.Count * (config.PipelineBufferSizeMb ?? 0) : 0;
         long? memory = MachineMemoryMb();
         if (memory is long total && capture + pipeline > total)
@@ -145,85 +125,6 @@ internal static class ConfigHostChecker
         if (missing.Count > 0)
         {
             diagnostics.Error("cpu_affinity", $"CPU {string.Join(", ", missing)} {(missing.Count == 1 ? "does" : "do")} not exist on this host (online: {string.Join(",", online.Order())})");
-        }
-    }
-
-    private static void CheckLive(TaskConfig task, LibpcapCaptureConfig live, string? loopGuard, ConfigDiagnostics diagnostics)
-    {
-        string path = $"tasks[{task.Index}].capturer.libpcap";
-        string where = live.Netns is null ? "on this host" : $"in netns {live.Netns}";
-        string? filter = null;
-        bool filterComposed = true;
-        try
-        {
-            // Everything that names an interface is resolved where the capture will run.
-            NetworkNamespace.Run(live.Netns, () =>
-            {
-                if (InterfaceResolver.Find(live.Interface) is null)
-                {
-                    diagnostics.Error($"{path}.interface", $"there is no network interface \"{live.Interface}\" {where}");
-                }
-
-                filterComposed = TryCompose(live.Bpf, loopGuard, $"{path}.bpf", diagnostics, out filter);
-                CheckDirection(task, live.Interface, diagnostics);
-                return 0;
-            });
-        }
-        catch (CaptureException ex)
-        {
-            diagnostics.Error($"{path}.netns", ex.Message);
-            return;
-        }
-
-        if (filterComposed)
-        {
-            CheckCompiles(filter, live.Snaplen, live.Bpf is null ? path : $"{path}.bpf", diagnostics);
-        }
-    }
-
-    private static void CheckReplay(TaskConfig task, PcapFileCaptureConfig file, string? loopGuard, ConfigDiagnostics diagnostics)
-    {
-        string path = $"tasks[{task.Index}].capturer.pcap_file";
-        ReplayReadable(file.FileName, $"{path}.file_name", diagnostics);
-        if (TryCompose(file.Bpf, loopGuard, $"{path}.bpf", diagnostics, out string? filter))
-        {
-            CheckCompiles(filter, LibpcapCaptureConfig.MaxSnaplen, file.Bpf is null ? path : $"{path}.bpf", diagnostics);
-        }
-
-        CheckDirection(task, null, diagnostics);
-    }
-
-    private static bool TryCompose(string? bpf, string? loopGuard, string path, ConfigDiagnostics diagnostics, out string? filter)
-    {
-        filter = null;
-        if (bpf is null && loopGuard is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            filter = CaptureFilter.Compose(bpf, loopGuard, InterfaceResolver.Find);
-            return true;
-        }
-        catch (CaptureException ex)
-        {
-            diagnostics.Error(path, ex.Message);
-            return false;
-        }
-    }
-
-    private static void CheckCompiles(string? filter, int snaplen, string path, ConfigDiagnostics diagnostics)
-    {
-        if (filter is null)
-        {
-            return;
-        }
-
-        string? problem = BpfCompiler.Check(filter, snaplen);
-        if (problem is not null)
-        {
-            diagnostics.Error(path, $"the capture filter \"{filter}\" does not compile: {problem}");
         }
     }
 

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
+using Cpworker.Engine.Capture;
 using Cpworker.Engine.Classification;
 using Cpworker.Engine.Configuration;
 
@@ -7,7 +6,8 @@ namespace Cpworker.Engine.Loading;
 
 internal static partial class ConfigLoader
 {
-    private static readonly string[] s_capturerTypes = ["libpcap", "pcap_file"];
+    /// <summary>The C implementation's DPDK capturer: named, so that the error says what to use instead.</summary>
+    private const string UnsupportedCapturer = "dpdk_pdump";
 
     private static DirectionConfig? ReadReqPattern(ConfigObject task)
     {
@@ -63,174 +63,26 @@ internal static partial class ConfigLoader
         string? type = capturer.String("type", required: true);
 
         // Objects of the other capturer types may sit beside the chosen one, as outputs' do.
-        capturer.Ignore("libpcap", "pcap_file", "dpdk_pdump");
+        capturer.Ignore([.. SourceTypes.Names, UnsupportedCapturer]);
         CaptureConfig? result = null;
-        switch (type)
+        if (type == UnsupportedCapturer)
         {
-            case null:
-                break;
-            case "libpcap":
-                result = ReadLibpcap(capturer);
-                break;
-            case "pcap_file":
-                result = ReadPcapFile(capturer);
-                break;
-            case "dpdk_pdump":
-                capturer.Error("type", "dpdk_pdump is not supported by this cpworker; capture with \"libpcap\" instead");
-                break;
-            default:
-                capturer.Error("type", $"unknown capturer type \"{type}\"; known types: {ConfigValues.Alternatives(s_capturerTypes)}");
-                break;
+            capturer.Error("type", "dpdk_pdump is not supported by this cpworker; capture with \"libpcap\" instead");
+        }
+        else if (type is not null && SourceTypes.TryGet(type, out SourceType? sourceType))
+        {
+            ConfigObject? section = capturer.Object(type, required: true);
+            if (section is not null)
+            {
+                result = sourceType.Parse(section);
+            }
+        }
+        else if (type is not null)
+        {
+            capturer.Error("type", $"unknown capturer type \"{type}\"; known types: {ConfigValues.Alternatives(SourceTypes.Names)}");
         }
 
         capturer.WarnUnknownKeys();
         return result;
     }
-
-    private static LibpcapCaptureConfig? ReadLibpcap(ConfigObject capturer)
-    {
-        ConfigObject? o = capturer.Object("libpcap", required: true);
-        if (o is null)
-        {
-            return null;
-        }
-
-        int mark = o.Diagnostics.Items.Count;
-        string? iface = o.InterfaceName("interface", required: true);
-        int snaplen = LibpcapCaptureConfig.DefaultSnaplen;
-        long? rawSnaplen = o.WholeNumber("snaplen");
-        if (rawSnaplen is long s)
-        {
-            if (s is <= 0 or > LibpcapCaptureConfig.MaxSnaplen)
-            {
-                o.Warning("snaplen", $"{Format(s)} is outside 1 … {LibpcapCaptureConfig.MaxSnaplen}; using {LibpcapCaptureConfig.MaxSnaplen}, as the C implementation does");
-                snaplen = LibpcapCaptureConfig.MaxSnaplen;
-            }
-            else
-            {
-                snaplen = (int)s;
-            }
-        }
-
-        string? netns = o.ExpandedString("netns");
-        string? bpf = o.String("bpf");
-        int bufferMb = LibpcapCaptureConfig.DefaultBufferSizeMb;
-        long? rawBuffer = o.WholeNumber("buffer_size_mb");
-        if (rawBuffer is long b)
-        {
-            if (b <= 0)
-            {
-                o.Error("buffer_size_mb", $"must be at least 1, not {Format(b)}");
-            }
-            else if (b > LibpcapCaptureConfig.MaxBufferSizeMb)
-            {
-                o.Warning("buffer_size_mb", $"{Format(b)} is above {LibpcapCaptureConfig.MaxBufferSizeMb}; using {LibpcapCaptureConfig.MaxBufferSizeMb}");
-                bufferMb = LibpcapCaptureConfig.MaxBufferSizeMb;
-            }
-            else
-            {
-                bufferMb = (int)b;
-            }
-        }
-
-        CheckBpf(o, bpf, snaplen);
-        int? timeout = o.Int32("timeout_ms");
-        bool? notFilter = o.Boolean("not_filter_output_hosts");
-        o.WarnUnknownKeys();
-        if (iface is null || o.Diagnostics.ErrorsSince(mark))
-        {
-            return null;
-        }
-
-        return new LibpcapCaptureConfig
-        {
-            Interface = iface,
-            Snaplen = snaplen,
-            Netns = string.IsNullOrEmpty(netns) ? null : netns,
-            Bpf = string.IsNullOrWhiteSpace(bpf) ? null : bpf,
-            BufferSizeMb = bufferMb,
-            TimeoutMs = timeout ?? LibpcapCaptureConfig.DefaultTimeoutMs,
-            NotFilterOutputHosts = notFilter ?? false,
-        };
-    }
-
-    private static PcapFileCaptureConfig? ReadPcapFile(ConfigObject capturer)
-    {
-        ConfigObject? o = capturer.Object("pcap_file", required: true);
-        if (o is null)
-        {
-            return null;
-        }
-
-        int mark = o.Diagnostics.Items.Count;
-        string? fileName = o.FullPath("file_name", required: true);
-        string? bpf = o.String("bpf");
-        CheckBpf(o, bpf, LibpcapCaptureConfig.MaxSnaplen);
-        double? speed = ReadSpeed(o);
-        int? loop = o.Int32("loop");
-        o.WarnUnknownKeys();
-        if (fileName is null || o.Diagnostics.ErrorsSince(mark))
-        {
-            return null;
-        }
-
-        return new PcapFileCaptureConfig
-        {
-            FileName = fileName,
-            Bpf = string.IsNullOrWhiteSpace(bpf) ? null : bpf,
-            Speed = speed,
-            Loop = loop ?? 1,
-        };
-    }
-
-    /// <summary>
-    /// Compiles <c>bpf</c> offline (Ethernet, <c>nic.IFNAME</c> as a placeholder address), so that a
-    /// filter that can never work fails <c>validate</c> and the start instead of every retry.
-    /// </summary>
-    private static void CheckBpf(ConfigObject o, string? bpf, int snaplen)
-    {
-        if (string.IsNullOrWhiteSpace(bpf))
-        {
-            return;
-        }
-
-        string? problem = Capture.BpfCompiler.Check(bpf, snaplen);
-        if (problem is not null)
-        {
-            o.Error("bpf", $"the capture filter \"{bpf}\" does not compile: {problem}");
-        }
-    }
-
-    /// <summary><c>speed</c>: <c>"max"</c> (null, as fast as possible) or a positive multiple of the recorded pace.</summary>
-    private static double? ReadSpeed(ConfigObject o)
-    {
-        JsonElement? raw = o.Raw("speed");
-        if (raw is not JsonElement v)
-        {
-            return null;
-        }
-
-        if (v.ValueKind == JsonValueKind.String && v.GetString() == "max")
-        {
-            return null;
-        }
-
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double x) && double.IsFinite(x))
-        {
-            if (x >= PcapFileCaptureConfig.MinSpeed && x <= PcapFileCaptureConfig.MaxSpeed)
-            {
-                return x;
-            }
-
-            o.Error("speed", x > 0
-                ? $"must be between {PcapFileCaptureConfig.MinSpeed} and {PcapFileCaptureConfig.MaxSpeed} (a multiple of the recorded pace), not {v.GetRawText()}"
-                : $"must be greater than 0, not {v.GetRawText()}");
-            return null;
-        }
-
-        o.Error("speed", $"must be \"max\" or a positive number (a multiple of the recorded pace), not {ConfigObject.Describe(v)}");
-        return null;
-    }
-
-    private static string Format(long n) => n.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 
@@ -45,9 +46,10 @@ internal static class LoopGuardFilter
     }
 
     /// <summary>
-    /// The guard a task's capture runs with: the shared one for live captures, none for tasks with
-    /// <c>not_filter_output_hosts</c> and none for replays (a file cannot recapture what we send).
+    /// The guard a task's capture runs with: the shared one for sources that could capture what
+    /// outputs send (live captures), none for tasks with <c>not_filter_output_hosts</c> and none
+    /// for replays (a file cannot recapture what we send); <see cref="SourceType.UsesLoopGuard"/> decides.
     /// </summary>
     public static string? ForTask(TaskConfig task, string? guard) =>
-        task.Capturer is LibpcapCaptureConfig { NotFilterOutputHosts: false } ? guard : null;
+        SourceTypes.For(task.Capturer).UsesLoopGuard(task.Capturer) ? guard : null;
 }

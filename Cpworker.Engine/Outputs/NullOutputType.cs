@@ -21,18 +21,25 @@ internal sealed class NullOutputType : OutputType
 
     /// <inheritdoc/>
     public override OutputParts Create(OutputSettings settings, OutputContext context) =>
-        new(new NullEncoder(), new NullTransport(), BufferBytes: 64, PipelineBuffers: 1);
+        new(new NullEncoder(context.Counters.Sender), new NullTransport(), BufferBytes: 64, PipelineBuffers: 1);
 
     private sealed record NullOutputSettings : OutputSettings
     {
         public static readonly NullOutputSettings Instance = new();
     }
 
-    private sealed class NullEncoder : OutputEncoder
+    /// <summary>
+    /// A packet's fate is known as soon as it is accepted (nothing is sent), so the encoder settles
+    /// it as forwarded at once. It is the only writer of the sender half: the null transport never
+    /// receives a buffer (docs/operations.md, "Counters").
+    /// </summary>
+    private sealed class NullEncoder(OutputCounters.SenderSide sender) : OutputEncoder
     {
-        public override bool Encode(in Packet packet) => true;
-
-        internal override bool SettlesOnAccept => true;
+        public override bool Encode(in Packet packet)
+        {
+            sender.Settle(1, packet.Frame.Length);
+            return true;
+        }
 
         public override void Flush()
         {

@@ -21,6 +21,12 @@ public readonly record struct OutputCounterSnapshot(
     long ErrorDropBytes,
     long HeartbeatPackets)
 {
+    /// <summary>GRE/VXLAN datagrams the kernel took through the socket path (<c>sendmmsg</c>); 0 for other outputs.</summary>
+    public long SocketDatagrams { get; init; }
+
+    /// <summary>GRE/VXLAN datagrams sent through the AF_PACKET TX ring (<c>send_path</c>); 0 for other outputs.</summary>
+    public long RingDatagrams { get; init; }
+
     /// <summary>Every packet handed to the output: the four outcomes add up to this.</summary>
     public long HandedPackets => ForwardedPackets + DirectionDropPackets + RateLimitDropPackets + ErrorDropPackets;
 
@@ -34,5 +40,9 @@ public readonly record struct OutputCounterSnapshot(
         a.RateLimitDropBytes + b.RateLimitDropBytes,
         a.ErrorDropPackets + b.ErrorDropPackets,
         a.ErrorDropBytes + b.ErrorDropBytes,
-        a.HeartbeatPackets + b.HeartbeatPackets);
+        a.HeartbeatPackets + b.HeartbeatPackets)
+    {
+        SocketDatagrams = a.SocketDatagrams + b.SocketDatagrams,
+        RingDatagrams = a.RingDatagrams + b.RingDatagrams,
+    };
 }

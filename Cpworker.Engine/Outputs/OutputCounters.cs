@@ -35,7 +35,11 @@ public sealed class OutputCounters
             RateLimitDropBytes: Volatile.Read(ref Packet.RateLimitDropBytes),
             ErrorDropPackets: Volatile.Read(ref Packet.ErrorPackets) + sendErrorPackets,
             ErrorDropBytes: Volatile.Read(ref Packet.ErrorBytes) + sendErrorBytes,
-            HeartbeatPackets: Volatile.Read(ref Packet.HeartbeatPackets));
+            HeartbeatPackets: Volatile.Read(ref Packet.HeartbeatPackets))
+        {
+            SocketDatagrams = Volatile.Read(ref Sender.SocketDatagrams),
+            RingDatagrams = Volatile.Read(ref Sender.RingDatagrams),
+        };
     }
 
     /// <summary>Counters owned by the encoder thread.</summary>
@@ -100,5 +104,11 @@ public sealed class OutputCounters
             ErrorPackets += Math.Max(0, packets);
             ErrorBytes += Math.Max(0, bytes);
         }
+
+        /// <summary>Datagrams the kernel took through the socket (<c>sendmmsg</c>) path (GRE, VXLAN); only grows.</summary>
+        public long SocketDatagrams;
+
+        /// <summary>Datagrams handed to the kernel through the AF_PACKET TX ring (<c>send_path</c>); only grows.</summary>
+        public long RingDatagrams;
     }
 }

@@ -34,13 +34,6 @@ public abstract class OutputEncoder
     /// </summary>
     public abstract bool Encode(in Packet packet);
 
-    /// <summary>
-    /// True for an encoder whose accepted packets are done with at once and never reach the
-    /// transport (<c>null</c>): the stage counts them forwarded when accepted, since no send will
-    /// settle them (docs/operations.md, "Counters").
-    /// </summary>
-    internal virtual bool SettlesOnAccept => false;
-
     /// <summary>Called after each batch: datagram outputs submit what they have so latency stays low.</summary>
     public virtual void EndOfBatch()
     {

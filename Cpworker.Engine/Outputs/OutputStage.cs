@@ -22,9 +22,6 @@ internal sealed class OutputStage
     private readonly ILogger _logger;
     private readonly LogThrottle _failureLog;
 
-    /// <summary>Where accepted packets are settled at once when the encoder never sends them (<c>null</c>); null otherwise.</summary>
-    private readonly OutputCounters.SenderSide? _settleOnAccept;
-
     /// <summary>Creates the stage for one output.</summary>
     public OutputStage(OutputContext context, OutputParts parts)
     {
@@ -33,7 +30,6 @@ internal sealed class OutputStage
         parts.Transport.SettleInto(context.Counters.Sender);
         _encoder = parts.Encoder;
         _counters = context.Counters.Packet;
-        _settleOnAccept = parts.Encoder.SettlesOnAccept ? context.Counters.Sender : null;
         _slice = context.Config.Slice;
         _rateLimit = context.Config.RateLimitMbps > 0 ? new TokenBucket(context.Config.RateLimitMbps) : null;
         _logger = context.Logger;
@@ -84,11 +80,6 @@ internal sealed class OutputStage
                 {
                     _counters.AcceptedPackets++;
                     _counters.AcceptedBytes += length;
-                    if (_settleOnAccept is not null)
-                    {
-                        _settleOnAccept.ForwardedPackets++;
-                        _settleOnAccept.ForwardedBytes += length;
-                    }
                 }
                 else
                 {

@@ -35,6 +35,8 @@ public sealed class CpworkerMetrics : IDisposable
         _meter.CreateObservableCounter("cpworker.output.packets", () => PerOutcome(bytes: false), "{packet}", "Packets handed to an output, by outcome");
         _meter.CreateObservableCounter("cpworker.output.bytes", () => PerOutcome(bytes: true), "By", "Bytes (sliced caplen) handed to an output, by outcome");
         _meter.CreateObservableCounter("cpworker.output.heartbeats", () => PerOutput(c => c.HeartbeatPackets), "{packet}", "Heartbeat records sent");
+        _meter.CreateObservableCounter("cpworker.output.socket_datagrams", () => PerOutput(c => c.SocketDatagrams), "{datagram}", "GRE/VXLAN datagrams sent through the socket path");
+        _meter.CreateObservableCounter("cpworker.output.ring_datagrams", () => PerOutput(c => c.RingDatagrams), "{datagram}", "GRE/VXLAN datagrams sent through the AF_PACKET TX ring");
         _meter.CreateObservableGauge("cpworker.task.running", () => PerTask(s => s.State == TaskState.Running ? 1 : 0), "{task}", "1 while the task runs, 0 while it starts, failed or stopped");
         _meter.CreateObservableGauge("cpworker.pipeline.memory.used", () => PerTask(s => s.Buffer.MemUsed), "By", "Pipeline batch memory in use");
         _meter.CreateObservableGauge("cpworker.pipeline.memory.total", () => PerTask(s => s.Buffer.MemTotal), "By", "Pipeline batch memory owned");

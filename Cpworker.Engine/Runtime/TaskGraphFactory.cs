@@ -38,7 +38,9 @@ internal sealed class TaskGraphFactory
         PacketSource? source = null;
         try
         {
-            int snaplen = task.Capturer is LibpcapCaptureConfig live ? live.Snaplen : LibpcapCaptureConfig.MaxSnaplen;
+            SourceType sourceType = SourceTypes.For(task.Capturer);
+            int snaplen = sourceType.Snaplen(task.Capturer);
+            bool replay = sourceType.IsReplay(task.Capturer);
             foreach (OutputConfig output in task.Outputs)
             {
                 if (!_registry.TryGet(output.Type, out OutputType? type))
@@ -54,7 +56,7 @@ internal sealed class TaskGraphFactory
                     Time = _time,
                     Counters = outputCounters[output.Index],
                     CaptureSnaplen = snaplen,
-                    IsReplay = task.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true },
+                    IsReplay = replay,
                 };
                 OutputParts parts;
                 try
@@ -69,10 +71,14 @@ internal sealed class TaskGraphFactory
                 stages.Add(new OutputStage(context, parts));
             }
 
-            source = task.Capturer is CustomCaptureConfig custom
-                ? custom.CreateSource()
-                : PacketSourceFactory.Create(task.Capturer, LoopGuardFilter.ForTask(task, loopGuard), logger, _time, task.Name);
-            string? captureInterface = (task.Capturer as LibpcapCaptureConfig)?.Interface;
+            source = sourceType.Create(task.Capturer, new SourceContext
+            {
+                TaskName = task.Name,
+                LoopGuard = LoopGuardFilter.ForTask(task, loopGuard),
+                Logger = logger,
+                Time = _time,
+            });
+            string? captureInterface = sourceType.CaptureInterface(task.Capturer);
             DirectionConfig? pattern = task.ReqPattern;
             string? bpf = task.Capturer.Bpf;
             return new TaskGraph(

@@ -97,7 +97,7 @@ internal sealed class TaskRunner
     public event Action<TaskRunner>? GaveUp;
 
     /// <summary>True for tasks that replay a file and end (what <c>--exit-at-eof</c> waits for).</summary>
-    public bool IsReplay => Config.Capturer is PcapFileCaptureConfig or CustomCaptureConfig { IsReplay: true };
+    public bool IsReplay => SourceTypes.IsReplay(Config.Capturer);
 
     /// <summary>The task's state and counters now.</summary>
     public TaskStatus Status()
@@ -360,11 +360,5 @@ internal sealed class TaskRunner
         StateChanged?.Invoke(this);
     }
 
-    private static string DescribeSource(CaptureConfig c) => c switch
-    {
-        LibpcapCaptureConfig l when l.Netns is not null => $"interface {l.Interface} in {l.Netns}",
-        LibpcapCaptureConfig l => $"interface {l.Interface}",
-        PcapFileCaptureConfig f => $"file {f.FileName}",
-        _ => c.GetType().Name,
-    };
+    private static string DescribeSource(CaptureConfig c) => SourceTypes.For(c).Describe(c);
 }

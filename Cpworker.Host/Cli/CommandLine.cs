@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cpworker.Host.Daemon;
+using Cpworker.Host.Logging;
 
 namespace Cpworker.Host.Cli;
 
@@ -29,6 +30,9 @@ internal static class CommandLine
         return parsed.Invoke(invocation);
     }
 
+    /// <summary>The command tree, for tests that check what documents it (man page, completion).</summary>
+    internal static RootCommand BuildForTests() => Build(TextWriter.Null, TextWriter.Null);
+
     private static RootCommand Build(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("cpworker: capture packets with libpcap, tag their direction, forward them over GRE, VXLAN, ZeroMQ or into pcap files.");
@@ -42,8 +46,10 @@ internal static class CommandLine
 
         Option<string> rootConfig = ConfigOption(required: false);
         Option<bool> rootExitAtEof = ExitAtEofOption();
+        Option<LogFormat> rootLogFormat = LogFormatOption();
         root.Options.Add(rootConfig);
         root.Options.Add(rootExitAtEof);
+        root.Options.Add(rootLogFormat);
         root.SetAction(parse =>
         {
             string? config = parse.GetValue(rootConfig);
@@ -53,15 +59,17 @@ internal static class CommandLine
                 return ExitCodes.BadConfig;
             }
 
-            return RunDaemon(config, parse.GetValue(rootExitAtEof));
+            return RunDaemon(config, parse.GetValue(rootExitAtEof), parse.GetValue(rootLogFormat));
         });
 
         var run = new Command("run", "Run the daemon (the same as cpworker -c FILE).");
         Option<string> runConfig = ConfigOption(required: true);
         Option<bool> runExitAtEof = ExitAtEofOption();
+        Option<LogFormat> runLogFormat = LogFormatOption();
         run.Options.Add(runConfig);
         run.Options.Add(runExitAtEof);
-        run.SetAction(parse => RunDaemon(parse.GetValue(runConfig)!, parse.GetValue(runExitAtEof)));
+        run.Options.Add(runLogFormat);
+        run.SetAction(parse => RunDaemon(parse.GetValue(runConfig)!, parse.GetValue(runExitAtEof), parse.GetValue(runLogFormat)));
         root.Subcommands.Add(run);
 
         var validate = new Command("validate", "Check a configuration and exit: 0 valid, 2 invalid.");
@@ -75,6 +83,8 @@ internal static class CommandLine
         root.Subcommands.Add(validate);
         root.Subcommands.Add(CtlCommand.Build(stdout, stderr));
         root.Subcommands.Add(Recv.RecvCommand.Build(stdout, stderr));
+        root.Subcommands.Add(InterfacesCommand.Build(stdout, stderr));
+        root.Subcommands.Add(CompletionCommand.Build(stdout));
         return root;
     }
 
@@ -84,7 +94,33 @@ internal static class CommandLine
     private static Option<bool> ExitAtEofOption() =>
         new("--exit-at-eof") { Description = "Exit cleanly once every pcap_file task has replayed its file." };
 
-    private static int RunDaemon(string config, bool exitAtEof)
+    private static Option<LogFormat> LogFormatOption()
+    {
+        var option = new Option<LogFormat>("--log-format")
+        {
+            Description = "Log line format on stderr: text (the C format, default), json (one object per line), systemd (journald priorities).",
+            HelpName = "text|json|systemd",
+            DefaultValueFactory = _ => LogFormat.Text,
+            CustomParser = r => r.Tokens.Single().Value.ToLowerInvariant() switch
+            {
+                "text" => LogFormat.Text,
+                "json" => LogFormat.Json,
+                "systemd" => LogFormat.Systemd,
+                string other => Fail(r, other),
+            },
+        };
+        option.CompletionSources.Clear(); // not the enum's names: the lower-case words the option takes
+        option.CompletionSources.Add("text", "json", "systemd");
+        return option;
+
+        static LogFormat Fail(System.CommandLine.Parsing.ArgumentResult r, string value)
+        {
+            r.AddError($"--log-format must be text, json or systemd, not \"{value}\"");
+            return LogFormat.Text;
+        }
+    }
+
+    private static int RunDaemon(string config, bool exitAtEof, LogFormat logFormat)
     {
         if (!File.Exists(config))
         {
@@ -94,7 +130,7 @@ internal static class CommandLine
 
         try
         {
-            return new DaemonHost(config, exitAtEof).RunAsync().GetAwaiter().GetResult();
+            return new DaemonHost(config, exitAtEof, logFormat: logFormat).RunAsync().GetAwaiter().GetResult();
         }
         catch (Exception ex)
         {

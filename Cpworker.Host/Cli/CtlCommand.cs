@@ -40,6 +40,7 @@ internal static class CtlCommand
         Add(ctl, ctx, "shutdown", "Stop the daemon gracefully (as SIGTERM).", (c, p, t) => Simple(ctx, c, p, "shutdown", _ => "shutdown requested", null, t));
 
         var level = new Argument<string>("LEVEL") { Description = "DEBUG, INFO, WARN or ERROR." };
+        level.CompletionSources.Add("DEBUG", "INFO", "WARN", "ERROR");
         var logLevel = new Command("log-level", "Change the daemon's log level now.");
         logLevel.Arguments.Add(level);
         logLevel.SetAction((p, t) => ctx.Guard(p, (c, ct) => Simple(ctx, c, p, "set_log_level", r => $"log level is now {r["level"]}", new JsonObject { ["level"] = p.GetValue(level) }, ct), t));

@@ -169,6 +169,8 @@ internal sealed class ControlCommands
                     ["error_drop_packets"] = c.ErrorDropPackets,
                     ["error_drop_bytes"] = c.ErrorDropBytes,
                     ["heartbeat_packets"] = c.HeartbeatPackets,
+                    ["socket_datagrams"] = c.SocketDatagrams,
+                    ["ring_datagrams"] = c.RingDatagrams,
                 });
             }
 

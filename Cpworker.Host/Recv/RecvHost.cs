@@ -21,6 +21,7 @@ internal sealed class RecvHost : IDisposable
     private readonly TextWriter _stdout;
     private readonly TaskCompletionSource _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<RecvListener> _listeners = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _printRequests;
 
     /// <summary>Creates the receiver; <paramref name="log"/> and <paramref name="stdout"/> default to the console.</summary>
@@ -34,6 +35,9 @@ internal sealed class RecvHost : IDisposable
 
     /// <summary>False in tests that run recv inside the test process.</summary>
     internal bool HandleSignals { get; init; } = true;
+
+    /// <summary>Completes once every listener runs (tests wait on it).</summary>
+    internal Task Ready => _ready.Task;
 
     /// <summary>The listeners, once open.</summary>
     internal IReadOnlyList<RecvListener> Listeners => _listeners;
@@ -77,6 +81,7 @@ internal sealed class RecvHost : IDisposable
 
         _logger.LogInformation("cpworker recv {Version} ready (pid {Pid}): {Count} listener(s), writing to {Output}", VersionInfo.Version, Environment.ProcessId, _listeners.Count, Describe(_options.Output, sink));
         notifier.Ready($"{_listeners.Count} listener(s)");
+        _ready.TrySetResult();
         var stats = Stopwatch.StartNew();
         Task stop = signals is null ? _stop.Task : Task.WhenAny(_stop.Task, signals.StopRequested);
         while (!stop.Wait(1000))

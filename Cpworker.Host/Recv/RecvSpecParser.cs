@@ -31,7 +31,7 @@ internal static class RecvSpecParser
             port = s[(colon + 1)..];
         }
 
-        if (!IPAddress.TryParse(address, out IPAddress? ip) || (s.StartsWith('[') != (ip.AddressFamily == AddressFamily.InterNetworkV6)))
+        if (!TryParseAddress(address, out IPAddress? ip) || (s.StartsWith('[') != (ip.AddressFamily == AddressFamily.InterNetworkV6)))
         {
             throw new RecvException($"{what} \"{text}\": \"{address}\" is not an IP address ([ADDR:]PORT, [V6ADDR]:PORT)");
         }
@@ -53,13 +53,17 @@ internal static class RecvSpecParser
         }
 
         string s = text.Trim().TrimStart('[').TrimEnd(']');
-        if (!IPAddress.TryParse(s, out IPAddress? ip))
+        if (!TryParseAddress(s, out IPAddress? ip))
         {
             throw new RecvException($"--gre \"{text}\": not an IP address");
         }
 
         return [ip];
     }
+
+    /// <summary>An IPv4 address in dotted-quad form (not inet_aton's "1.2.3") or an IPv6 address.</summary>
+    private static bool TryParseAddress(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? ip) =>
+        IPAddress.TryParse(text, out ip) && (ip.AddressFamily == AddressFamily.InterNetworkV6 || text.Count(c => c == '.') == 3);
 
     /// <summary>A ZMQ endpoint, <c>tcp://ADDR:PORT</c> (port 0 or * to bind a port the OS chooses).</summary>
     public static string ZmqEndpoint(string text, string what)

@@ -85,10 +85,16 @@ internal unsafe class DatagramTransport : OutputTransport
     internal Socket? Socket => _socket;
 
     /// <inheritdoc/>
-    public override void Send(SendBuffer buffer)
+    public override void Send(SendBuffer buffer) => SendRange(buffer, 0, buffer.MessageCount);
+
+    /// <summary>
+    /// Sends the datagrams [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of
+    /// <paramref name="buffer"/>, in order, with the same counting as <see cref="Send"/> (the fast path hands
+    /// over what its ring cannot carry).
+    /// </summary>
+    internal void SendRange(SendBuffer buffer, int first, int count)
     {
-        int count = buffer.MessageCount;
-        if (count == 0 || _messages is null)
+        if (count <= 0 || _messages is null)
         {
             return;
         }
@@ -103,8 +109,8 @@ internal unsafe class DatagramTransport : OutputTransport
         byte* data = buffer.Pointer;
         for (int i = 0; i < count; i++)
         {
-            _iov[i].Base = data + offsets[i];
-            _iov[i].Length = (nuint)lengths[i];
+            _iov[i].Base = data + offsets[first + i];
+            _iov[i].Length = (nuint)lengths[first + i];
         }
 
         int next = 0;
@@ -114,7 +120,8 @@ internal unsafe class DatagramTransport : OutputTransport
             int sent = SendBatch(_messages + next, count - next, out int errno);
             if (sent > 0)
             {
-                Account(buffer, next, sent, failed: false);
+                Account(buffer, first + next, sent, failed: false);
+                _counters.SocketDatagrams += sent;
                 next += sent;
                 interrupts = 0;
             }
@@ -126,14 +133,14 @@ internal unsafe class DatagramTransport : OutputTransport
             {
                 // The socket or the device queue is full: every further datagram would be refused
                 // the same way, one failing syscall each. Drop the rest of the buffer at once, counted.
-                Account(buffer, next, count - next, failed: true);
+                Account(buffer, first + next, count - next, failed: true);
                 next = count;
                 ReportFailure(errno);
             }
             else
             {
                 // This datagram was refused (too big, ICMP error): the kernel sent none of the rest. Count it and go on.
-                Account(buffer, next, 1, failed: true);
+                Account(buffer, first + next, 1, failed: true);
                 next++;
                 interrupts = 0;
                 ReportFailure(errno);
@@ -152,8 +159,12 @@ internal unsafe class DatagramTransport : OutputTransport
         return r;
     }
 
-    /// <summary>Updates the per-packet state over datagrams [first, first+count); counts failed packets once.</summary>
-    private void Account(SendBuffer buffer, int first, int count, bool failed)
+    /// <summary>
+    /// Updates the per-packet state over datagrams [first, first+count); counts failed packets once.
+    /// The fast path calls it for the datagrams its ring carried or dropped, so that a packet split over
+    /// both paths is still counted once.
+    /// </summary>
+    internal void Account(SendBuffer buffer, int first, int count, bool failed)
     {
         int[] packetBytes = buffer.MessagePacketBytes;
         for (int i = first; i < first + count; i++)

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Cpworker.Outputs.Common;
+using Cpworker.Outputs.FastPath;
 
 namespace Cpworker.Outputs.Gre;
 
@@ -27,9 +28,10 @@ internal sealed class GreOutputType : OutputType
         IPAddress address = HostResolver.Resolve(s.Host);
         bool ipv6 = address.AddressFamily == AddressFamily.InterNetworkV6;
         Socket socket = DatagramSockets.CreateRawGre(address, s.BindDevice, s.PmtuDiscovery);
-        var transport = new DatagramTransport(socket, new IPEndPoint(address, 0), DatagramBuffers.MaxMessages, context);
         int maxFrame = GreEncoder.MaxFrame(ipv6);
         int maxDatagram = GreFormat.HeaderLength + Math.Min(Math.Max(context.CaptureSnaplen, 1), maxFrame);
+        OutputTransport transport = TunnelTransports.Create(
+            socket, new IPEndPoint(address, 0), udp: false, s.BindDevice, s.PmtuDiscovery, s.SendPath, maxDatagram, context);
         return new OutputParts(
             new GreEncoder(s.ServiceTag, maxFrame),
             transport,

@@ -32,6 +32,7 @@ internal sealed partial record GreSettings
         }
 
         string? bindDevice = section.InterfaceName("bind_device");
+        int? sendPath = section.Choice("send_path", FastPath.SendPaths.Names);
         int? pmtu = section.Choice("pmtudisc", PmtuDiscoveryNames);
         section.WarnUnknownKeys();
         if (host is null || diagnostics.ErrorsSince(mark))
@@ -45,6 +46,7 @@ internal sealed partial record GreSettings
             ServiceTag = serviceTag ?? NoServiceTag,
             BindDevice = bindDevice,
             PmtuDiscovery = (PmtuDiscovery?)pmtu,
+            SendPath = (FastPath.SendPath)(sendPath ?? 0),
         };
     }
 

@@ -20,4 +20,7 @@ internal sealed partial record GreSettings : OutputSettings
 
     /// <summary><c>pmtudisc</c>; null = the kernel's default.</summary>
     public PmtuDiscovery? PmtuDiscovery { get; init; }
+
+    /// <summary><c>send_path</c>: socket (default), packet_ring or auto.</summary>
+    public FastPath.SendPath SendPath { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Cpworker.Outputs.Common;
+using Cpworker.Outputs.FastPath;
 
 namespace Cpworker.Outputs.Vxlan;
 
@@ -30,11 +31,13 @@ internal sealed class VxlanOutputType : OutputType
         var encoder = new VxlanEncoder(
             s.VniKind, s.Vni, s.CaptureTime, s.SplitMaxPayloadSize, s.SplitRecalculateChecksum, VxlanEncoder.MaxPayload(ipv6));
         Socket socket = DatagramSockets.CreateUdp(destination, s.BindDevice, s.PmtuDiscovery);
-        var transport = new DatagramTransport(socket, destination, DatagramBuffers.MaxMessages, context);
+        int maxDatagram = encoder.MaxDatagram(context.CaptureSnaplen);
+        OutputTransport transport = TunnelTransports.Create(
+            socket, destination, udp: true, s.BindDevice, s.PmtuDiscovery, s.SendPath, maxDatagram, context);
         return new OutputParts(
             encoder,
             transport,
-            DatagramBuffers.BufferBytes(encoder.MaxDatagram(context.CaptureSnaplen)),
+            DatagramBuffers.BufferBytes(maxDatagram),
             DatagramBuffers.MaxMessages,
             DatagramBuffers.PipelineBuffers);
     }

@@ -53,6 +53,7 @@ internal sealed partial record VxlanSettings
 
         bool? captureTime = section.Boolean("capture_time");
         string? bindDevice = section.InterfaceName("bind_device");
+        int? sendPath = section.Choice("send_path", FastPath.SendPaths.Names);
         int? pmtu = section.Choice("pmtudisc", GreSettings.PmtuDiscoveryNames);
         int splitMax = 0;
         bool recalculate = false;
@@ -79,6 +80,7 @@ internal sealed partial record VxlanSettings
             CaptureTime = captureTime ?? false,
             BindDevice = bindDevice,
             PmtuDiscovery = (PmtuDiscovery?)pmtu,
+            SendPath = (FastPath.SendPath)(sendPath ?? 0),
             SplitMaxPayloadSize = splitMax,
             SplitRecalculateChecksum = recalculate,
         };

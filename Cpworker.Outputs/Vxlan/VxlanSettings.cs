@@ -30,6 +30,9 @@ internal sealed partial record VxlanSettings : OutputSettings
     /// <summary><c>pmtudisc</c>; null = the kernel's default.</summary>
     public PmtuDiscovery? PmtuDiscovery { get; init; }
 
+    /// <summary><c>send_path</c>: socket (default), packet_ring or auto.</summary>
+    public FastPath.SendPath SendPath { get; init; }
+
     /// <summary><c>split.max_payload_size</c>; 0 = no split.</summary>
     public int SplitMaxPayloadSize { get; init; }
 

@@ -46,7 +46,7 @@ public abstract class PcapFileTestBase
     internal PcapFileSource Open(string path, string? bpf = null, int loop = 1, double? speed = null, string? guard = null, TimeProvider? time = null)
     {
         var config = new PcapFileCaptureConfig { FileName = path, Bpf = bpf, Loop = loop, Speed = speed };
-        var source = (PcapFileSource)PacketSourceFactory.Create(config, guard, Log, time ?? TimeProvider.System, "replay");
+        var source = (PcapFileSource)SourceTypes.For(config).Create(config, new SourceContext { TaskName = "replay", LoopGuard = guard, Logger = Log, Time = time ?? TimeProvider.System });
         _owned.Add(source);
         source.Open();
         return source;

@@ -27,6 +27,7 @@ public sealed class GreSettingsRulesTests
         yield return Case("service_tag negative", """{"host":"10.1.2.3","service_tag":-1}""", $"{G}.service_tag", "must be between 0 and 4294967295, not -1");
         yield return Case("service_tag above 32 bits", """{"host":"10.1.2.3","service_tag":4294967296}""", $"{G}.service_tag", "must be between 0 and 4294967295");
         yield return Case("pmtudisc unknown", """{"host":"10.1.2.3","pmtudisc":"probe"}""", $"{G}.pmtudisc", "must be \"dont\", \"want\" or \"do\", not \"probe\"");
+        yield return Case("send_path unknown", """{"host":"10.1.2.3","send_path":"ring"}""", $"{G}.send_path", "must be \"socket\", \"packet_ring\" or \"auto\", not \"ring\"");
         yield return Case("bind_device too long", """{"host":"10.1.2.3","bind_device":"a-very-long-device"}""", $"{G}.bind_device", "is not a valid interface name");
         yield return Case("bind_device with space", """{"host":"10.1.2.3","bind_device":"eth 3"}""", $"{G}.bind_device", "is not a valid interface name");
     }
@@ -53,6 +54,16 @@ public sealed class GreSettingsRulesTests
     public void Defaults_are_no_tag_any_device_kernel_pmtu() =>
         Assert.That(AssertClean(Load(WithOutput("gre", """{"host":"10.1.2.3"}"""))).Tasks[0].Outputs[0].Settings,
             Is.EqualTo(new GreSettings { Host = "10.1.2.3", ServiceTag = 0xFFFFFFFF, BindDevice = null, PmtuDiscovery = null }));
+
+    [TestCase("socket", 0)]
+    [TestCase("packet_ring", 1)]
+    [TestCase("auto", 2)]
+    public void Send_path_is_read_for_gre_and_vxlan(string text, int value)
+    {
+        var expected = (Cpworker.Outputs.FastPath.SendPath)value;
+        Assert.That(((GreSettings)AssertClean(Load(WithOutput("gre", $"{{\"host\":\"10.1.2.3\",\"send_path\":\"{text}\"}}"))).Tasks[0].Outputs[0].Settings).SendPath, Is.EqualTo(expected));
+        Assert.That(((Cpworker.Outputs.Vxlan.VxlanSettings)AssertClean(Load(WithOutput("vxlan", $"{{\"host\":\"10.1.2.3\",\"vni1\":1,\"send_path\":\"{text}\"}}"))).Tasks[0].Outputs[0].Settings).SendPath, Is.EqualTo(expected));
+    }
 
     [TestCase("dont", 0)]
     [TestCase("want", 1)]

@@ -189,7 +189,8 @@ public class ControlProtocolTests
             Assert.That(Keys(t["capture"]), Is.EqualTo(s_captureKeys));
             Assert.That(t["capture"]!["cap_packets"]!.GetValue<long>(), Is.EqualTo(frames.Count));
             JsonNode o = ((JsonArray)t["outputs"]!)[0]!;
-            Assert.That(Keys(o), Is.EqualTo(s_outputKeys.Concat(new[] { "name", "type" }).Order(StringComparer.Ordinal).ToArray()));
+            Assert.That(Keys(o), Is.EqualTo(s_outputKeys.Concat(new[] { "name", "type", "ring_datagrams", "socket_datagrams" }).Order(StringComparer.Ordinal).ToArray()));
+            Assert.That((o["ring_datagrams"]!.GetValue<long>(), o["socket_datagrams"]!.GetValue<long>()), Is.EqualTo((0L, 0L)), "no datagram output here");
             long outcomes = o["fwd_packets"]!.GetValue<long>() + o["direction_drop_packets"]!.GetValue<long>()
                 + o["ratelimit_drop_packets"]!.GetValue<long>() + o["error_drop_packets"]!.GetValue<long>();
             Assert.That(outcomes, Is.EqualTo(frames.Count(x => x.Frame.Length >= 14)), "forwarded + direction + rate limit + error = handed");

@@ -13,13 +13,14 @@ internal sealed class UdpCollector : IDisposable
     private readonly ConcurrentQueue<byte[]> _received = new();
     private volatile bool _stop;
 
-    /// <summary>Binds to a free port and starts receiving.</summary>
-    public UdpCollector()
+    /// <summary>Binds to a free port of <paramref name="address"/> (127.0.0.1 when null) and starts receiving.</summary>
+    public UdpCollector(IPAddress? address = null)
     {
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 100 };
+        address ??= IPAddress.Loopback;
+        _socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 100 };
         TestSockets.LargeReceiveBuffer(_socket);
 
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket.Bind(new IPEndPoint(address, 0));
         Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
         _thread = new Thread(Receive) { IsBackground = true, Name = "udp-collector" };
         _thread.Start();

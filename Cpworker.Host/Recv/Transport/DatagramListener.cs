@@ -171,6 +171,13 @@ internal sealed unsafe class DatagramListener : RecvListener
                     Deliver(sink, Senders.Find(name, frame.Tag, hasTag: true, withPort: !_gre), datagram, frame, arrival);
                 }
             }
+
+            if (n < Slots / 4)
+            {
+                // A trickle: wait 1 ms for more rather than pay a system call per datagram (the
+                // socket buffer holds 32 MiB; at full rate every call returns a full batch).
+                Thread.Sleep(1);
+            }
         }
     }
 
