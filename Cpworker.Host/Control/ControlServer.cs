@@ -146,11 +146,13 @@ internal sealed class ControlServer : IAsyncDisposable
         {
             if (!peer.IsAllowed())
             {
-                run = Refuse(connection, $"permission denied: uid {peer.Uid} may not use this control socket (only root and uid {PeerCredentials.OwnUid})");
+                // Logged before the refusal is sent, so the log already says why when the client sees it.
                 if (_refusalLog.ShouldLog())
                 {
                     ControlLog.PeerRefused(_logger, peer.Pid, peer.Uid, PeerCredentials.OwnUid);
                 }
+
+                run = Refuse(connection, $"permission denied: uid {peer.Uid} may not use this control socket (only root and uid {PeerCredentials.OwnUid})");
             }
             else if (_connections.Count >= MaxClients)
             {
