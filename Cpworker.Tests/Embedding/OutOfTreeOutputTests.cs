@@ -25,10 +25,7 @@ public class OutOfTreeOutputTests
     [Test]
     public void An_output_built_from_the_packages_runs_inline_under_both_models_and_writes_its_bytes()
     {
-        string feed = Path.Combine(_dir, "artifacts", "packages");
-        Run.Checked("dotnet", $"pack \"{Repository.PathOf("Cpworker.Engine", "Cpworker.Engine.csproj")}\" -c Release -o \"{feed}\" -p:ContinuousIntegrationBuild=true", 300_000);
-        File.Copy(Repository.PathOf("version.props"), Path.Combine(_dir, "version.props"));
-        Repository.CopyTree(Repository.PathOf("samples"), Path.Combine(_dir, "samples"));
+        PackedSample.Prepare(_dir, "Cpworker.Engine");
 
         // 400 requests to port 80 and 400 responses of varied length, and 100 packets the pattern leaves without a direction.
         var pcap = new PcapBuilder();
@@ -52,13 +49,7 @@ public class OutOfTreeOutputTests
 
         string capture = pcap.WriteTo(Path.Combine(_dir, "capture.pcap"));
         string outDir = Directory.CreateDirectory(Path.Combine(_dir, "out")).FullName;
-        var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_dir, "nuget-cache") };
-        using var run = Run.Start("dotnet", $"run -c Release --project \"{Path.Combine(_dir, "samples", "FrameLogOutput")}\" -- \"{capture}\" \"{outDir}\"", env);
-        string stdout = run.StandardOutput.ReadToEnd();
-        string stderr = run.StandardError.ReadToEnd();
-        Assert.That(run.WaitForExit(300_000), Is.True, "the sample finished");
-        Assert.That(run.ExitCode, Is.EqualTo(0), stdout + stderr);
-        Assert.That(Directory.Exists(Path.Combine(_dir, "nuget-cache", "cpworker.engine")), Is.True, "restored from the clean cache, not project references");
+        string stdout = PackedSample.RunAndAssert(_dir, "FrameLogOutput", $"\"{capture}\" \"{outDir}\"", out string stderr);
 
         var threads = new Dictionary<string, (string Encoder, string Transport)>
         {

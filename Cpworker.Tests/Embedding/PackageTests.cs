@@ -19,16 +19,9 @@ public class PackageTests
     public void The_sample_runs_from_the_packed_packages_on_a_clean_cache_and_counts_right()
     {
         // The layout the sample expects: <root>/version.props, <root>/samples/…, <root>/artifacts/packages.
-        string feed = Path.Combine(_dir, "artifacts", "packages");
-        foreach (string project in new[] { "Cpworker.Engine", "Cpworker.Outputs" })
-        {
-            Run.Checked("dotnet", $"pack \"{Repository.PathOf(project, project + ".csproj")}\" -c Release -o \"{feed}\" -p:ContinuousIntegrationBuild=true", 300_000);
-        }
-
+        string feed = PackedSample.Prepare(_dir, "Cpworker.Engine", "Cpworker.Outputs");
         Assert.That(Directory.GetFiles(feed, "*.nupkg"), Has.Length.EqualTo(2));
         Assert.That(Directory.GetFiles(feed, "*.snupkg"), Has.Length.EqualTo(2), "symbol packages");
-        File.Copy(Repository.PathOf("version.props"), Path.Combine(_dir, "version.props"));
-        Repository.CopyTree(Repository.PathOf("samples"), Path.Combine(_dir, "samples"));
 
         // 300 requests to port 80, 300 responses, 100 packets of another conversation.
         var pcap = new PcapBuilder();
@@ -44,14 +37,8 @@ public class PackageTests
         }
 
         string capture = pcap.WriteTo(Path.Combine(_dir, "capture.pcap"));
-        var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_dir, "nuget-cache") };
-        using var run = Run.Start("dotnet", $"run -c Release --project \"{Path.Combine(_dir, "samples", "EmbeddedRecorder")}\" -- \"{capture}\"", env);
-        string stdout = run.StandardOutput.ReadToEnd();
-        string stderr = run.StandardError.ReadToEnd();
-        Assert.That(run.WaitForExit(300_000), Is.True, "the sample finished");
-        Assert.That(run.ExitCode, Is.EqualTo(0), stdout + stderr);
+        string stdout = PackedSample.RunAndAssert(_dir, "EmbeddedRecorder", $"\"{capture}\"", out string stderr);
         Assert.That(stdout, Does.Contain("incoming 300").And.Contain("outgoing 300").And.Contain("unknown 100"), stdout + stderr);
-        Assert.That(Directory.Exists(Path.Combine(_dir, "nuget-cache", "cpworker.engine")), Is.True, "restored from the clean cache, not project references");
     }
 
     [Test]
