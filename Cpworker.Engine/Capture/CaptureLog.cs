@@ -16,4 +16,8 @@ internal static partial class CaptureLog
     /// <summary>A live capture is open.</summary>
     [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "{Task}: capturing on {Interface} (link type {LinkType}, snaplen {Snaplen}, {Precision} timestamps, filter: {Filter})")]
     public static partial void LiveOpened(ILogger logger, string task, string @interface, int linkType, int snaplen, string precision, string filter);
+
+    /// <summary>The ring reader's geometry.</summary>
+    [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "{Task}: ring reader: {Blocks} blocks of {BlockKiB} KiB, handed over when full or after {RetireMs} ms")]
+    public static partial void RingOpened(ILogger logger, string task, int blocks, int blockKiB, int retireMs);
 }

@@ -85,6 +85,12 @@ internal sealed class LibpcapSourceType : SourceType
             o.Error("threads", $"must be 1 … {LibpcapCaptureConfig.MaxThreads}, not {t}");
         }
 
+        string? rawReader = o.String("reader");
+        if (rawReader is not (null or "auto" or "libpcap" or "ring"))
+        {
+            o.Error("reader", $"must be \"auto\", \"libpcap\" or \"ring\", not \"{rawReader}\"");
+        }
+
         o.WarnUnknownKeys();
         if (iface is null || o.Diagnostics.ErrorsSince(mark))
         {
@@ -102,6 +108,7 @@ internal sealed class LibpcapSourceType : SourceType
             TimeoutMs = timeout ?? LibpcapCaptureConfig.DefaultTimeoutMs,
             NotFilterOutputHosts = notFilter ?? false,
             Threads = (int)(rawThreads ?? 1),
+            Reader = rawReader switch { "libpcap" => LibpcapReader.Libpcap, "ring" => LibpcapReader.Ring, _ => LibpcapReader.Auto },
         };
     }
 
@@ -141,7 +148,17 @@ internal sealed class LibpcapSourceType : SourceType
 
     /// <inheritdoc/>
     public override PacketSource Create(CaptureConfig config, SourceContext context) =>
-        new LiveCaptureSource((LibpcapCaptureConfig)config, context.LoopGuard, context.Logger, context.TaskName);
+        Live((LibpcapCaptureConfig)config, context, fanout: null);
+
+    /// <summary>The live source <c>reader</c> asks for (docs/configuration.md, "libpcap").</summary>
+    private static PacketSource Live(LibpcapCaptureConfig live, SourceContext context, FanoutGroup? fanout) => live.Reader switch
+    {
+        LibpcapReader.Libpcap => new LiveCaptureSource(live, context.LoopGuard, context.Logger, context.TaskName, fanout),
+        LibpcapReader.Ring => new RingCaptureSource(live, context.LoopGuard, context.Logger, context.TaskName, fanout),
+        _ when live.TimeoutMs == 0 || (live.Bpf?.Contains("vlan", StringComparison.Ordinal) ?? false) =>
+            new LiveCaptureSource(live, context.LoopGuard, context.Logger, context.TaskName, fanout),
+        _ => new AutoCaptureSource(live, context.LoopGuard, context.Logger, context.TaskName, fanout),
+    };
 
     /// <summary>
     /// <c>threads</c> handles, one per capture thread; above one they share a new
@@ -159,7 +176,7 @@ internal sealed class LibpcapSourceType : SourceType
         var sources = new PacketSource[live.Threads];
         for (int i = 0; i < sources.Length; i++)
         {
-            sources[i] = new LiveCaptureSource(live, context.LoopGuard, context.Logger, context.TaskName, fanout);
+            sources[i] = Live(live, context, fanout);
         }
 
         return sources;

@@ -71,6 +71,9 @@ internal sealed unsafe class OfflineBpfFilter : IDisposable
         return null;
     }
 
+    /// <summary>The compiled program, for a kernel socket filter (<c>SO_ATTACH_FILTER</c>); valid until disposed.</summary>
+    internal LibPcap.BpfProgram* Program => _program;
+
     /// <summary>True when the frame at <paramref name="data"/> (as captured, before normalisation) matches.</summary>
     public bool Matches(byte* data, int captureLength, int originalLength)
     {

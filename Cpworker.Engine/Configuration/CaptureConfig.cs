@@ -64,6 +64,12 @@ public sealed record LibpcapCaptureConfig : CaptureConfig
     /// share one <c>PACKET_FANOUT</c> group that spreads flows over them (docs/architecture.md).
     /// </summary>
     public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// <c>reader</c>: libpcap's reader or our own receive ring (docs/configuration.md,
+    /// "libpcap"); <see cref="LibpcapReader.Auto"/> picks.
+    /// </summary>
+    public LibpcapReader Reader { get; init; } = LibpcapReader.Auto;
 }
 
 /// <summary><c>capturer.pcap_file</c>: replay of a capture file.</summary>

@@ -23,6 +23,17 @@ internal sealed unsafe class PacketBatch
     /// <summary>One entry per packet; the first <see cref="Count"/> are valid.</summary>
     private readonly PacketDescriptor[] _packets;
 
+    /// <summary>Most blocks of lent memory one batch holds at once (<see cref="TryHold"/>).</summary>
+    internal const int MaxHeldBlocks = 64;
+
+    /// <summary>Blocks of <see cref="_lender"/> whose frames this batch describes: <c>_held[0.._heldCount)</c>.</summary>
+    private readonly int[] _held = new int[MaxHeldBlocks];
+
+    private int _heldCount;
+
+    /// <summary>Who lent the blocks in <see cref="_held"/>; null while the batch holds none.</summary>
+    private IFrameLender? _lender;
+
     internal PacketBatch(int dataBytes, int maxPackets)
     {
         _data = GC.AllocateUninitializedArray<byte>(dataBytes, pinned: true);
@@ -73,7 +84,7 @@ internal sealed unsafe class PacketBatch
     public ReadOnlySpan<byte> Frame(int index)
     {
         ref PacketDescriptor d = ref this[index];
-        return new ReadOnlySpan<byte>(_base + d.Offset, d.CaptureLength);
+        return new ReadOnlySpan<byte>((void*)d.Address, d.CaptureLength);
     }
 
     /// <summary>Copies a frame to the end of the batch. False when it does not fit (the batch is full).</summary>
@@ -131,7 +142,7 @@ internal sealed unsafe class PacketBatch
         }
 
         ref PacketDescriptor d = ref _packets[Count++];
-        d.Offset = offset;
+        d.Address = (nint)(_base + offset);
         d.CaptureLength = captureLength;
         d.OriginalLength = originalLength;
         d.TimestampNanos = timestampNanos;
@@ -139,9 +150,76 @@ internal sealed unsafe class PacketBatch
         return true;
     }
 
-    /// <summary>Empties the batch for reuse. Bytes are not cleared.</summary>
+    /// <summary>
+    /// True when the batch already holds block <paramref name="block"/> of <paramref name="lender"/>
+    /// (it was the last one taken): frames in it can be added with <see cref="AddLent"/> at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Holds(IFrameLender lender, int block) => _heldCount > 0 && _held[_heldCount - 1] == block && ReferenceEquals(_lender, lender);
+
+    /// <summary>
+    /// Records that the batch holds block <paramref name="block"/> of <paramref name="lender"/> until
+    /// it is reset (or returned to its pool), when <see cref="IFrameLender.Release"/> gives it back.
+    /// The lender counts the hold itself. False when the batch holds as many blocks as it can, or
+    /// blocks of another lender: it takes no more frames then.
+    /// </summary>
+    public bool TryHold(IFrameLender lender, int block)
+    {
+        if (_heldCount == MaxHeldBlocks || (_lender is not null && !ReferenceEquals(_lender, lender)))
+        {
+            return false;
+        }
+
+        _lender = lender;
+        _held[_heldCount++] = block;
+        return true;
+    }
+
+    /// <summary>
+    /// Describes a frame that lies in lent memory (a block the batch holds: <see cref="TryHold"/>);
+    /// nothing is copied. False when no descriptor is left.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool AddLent(byte* frame, int captureLength, int originalLength, long timestampNanos)
+    {
+        Debug.Assert(_heldCount > 0, "lent frames need a held block");
+        if (Count == _packets.Length)
+        {
+            return false;
+        }
+
+        ref PacketDescriptor d = ref _packets[Count++];
+        d.Address = (nint)frame;
+        d.CaptureLength = captureLength;
+        d.OriginalLength = originalLength;
+        d.TimestampNanos = timestampNanos;
+        d.Direction = PacketDirection.NotChecked;
+        return true;
+    }
+
+    /// <summary>Gives every held block back to its lender (their frames are no longer described).</summary>
+    public void ReleaseHeld()
+    {
+        if (_heldCount == 0)
+        {
+            return;
+        }
+
+        IFrameLender lender = _lender!;
+        for (int i = 0; i < _heldCount; i++)
+        {
+            lender.Release(_held[i]);
+        }
+
+        _heldCount = 0;
+        _lender = null;
+        Count = 0; // the descriptors pointed into what was just given back
+    }
+
+    /// <summary>Empties the batch for reuse, giving back the blocks it held. Bytes are not cleared.</summary>
     public void Reset()
     {
+        ReleaseHeld();
         Count = 0;
         BytesUsed = 0;
     }
@@ -149,7 +227,7 @@ internal sealed unsafe class PacketBatch
     private void Commit(int offset, int captureLength, int originalLength, long timestampNanos)
     {
         ref PacketDescriptor d = ref _packets[Count++];
-        d.Offset = offset;
+        d.Address = (nint)(_base + offset);
         d.CaptureLength = captureLength;
         d.OriginalLength = originalLength;
         d.TimestampNanos = timestampNanos;

@@ -125,6 +125,7 @@ internal sealed class PacketBatchPool : IDisposable
     public void Return(PacketBatch batch)
     {
         Debug.Assert(!batch.InPool, "batch returned twice");
+        batch.ReleaseHeld(); // lent ring blocks go back to the kernel now, not when the batch is next rented
         batch.InPool = true;
         lock (_lock)
         {

@@ -9,8 +9,11 @@ internal struct PacketDescriptor
     /// <summary>Capture time, nanoseconds since the Unix epoch.</summary>
     public long TimestampNanos;
 
-    /// <summary>Offset of the frame's first byte in the batch's data block.</summary>
-    public int Offset;
+    /// <summary>
+    /// Address of the frame's first byte: inside the batch's data block, or in memory the batch
+    /// holds on loan until it is reset (a block of a capture ring: <see cref="IFrameLender"/>).
+    /// </summary>
+    public nint Address;
 
     /// <summary>Bytes captured (the frame's length in the batch).</summary>
     public int CaptureLength;

@@ -29,6 +29,7 @@ public sealed class CapturerRulesTests
         yield return Case("timeout negative", [$"{Lp}.timeout_ms=-1"], $"{Lp}.timeout_ms", "must be between 0 and 2147483647, not -1");
         yield return Case("threads zero", [$"{Lp}.threads=0"], $"{Lp}.threads", "must be 1 … 64, not 0");
         yield return Case("threads too many", [$"{Lp}.threads=65"], $"{Lp}.threads", "must be 1 … 64, not 65");
+        yield return Case("reader unknown", [$"{Lp}.reader=\"mmap\""], $"{Lp}.reader", "must be \"auto\", \"libpcap\" or \"ring\", not \"mmap\"");
         yield return Case("threads fractional", [$"{Lp}.threads=1.5"], $"{Lp}.threads", "must be a whole number, not 1.5");
         yield return Case("netns not a string", [$"{Lp}.netns=1432897"], $"{Lp}.netns", "must be a string");
         yield return Case("netns unset variable", [$"{Lp}.netns=\"/proc/$TARGET_PID/ns/net\""], $"{Lp}.netns", "environment variable TARGET_PID is not set");
@@ -87,7 +88,7 @@ public sealed class CapturerRulesTests
     public void Libpcap_reads_every_key()
     {
         var live = (LibpcapCaptureConfig)AssertClean(Load(Edit(Minimal,
-            $$"""{{Lp}}={"interface":"eth1","snaplen":262144,"netns":"$PCAP_STORE_PATH/ns","bpf":"tcp port 80","buffer_size_mb":2047,"timeout_ms":0,"not_filter_output_hosts":true,"threads":4}"""))).Tasks[0].Capturer;
+            $$"""{{Lp}}={"interface":"eth1","snaplen":262144,"netns":"$PCAP_STORE_PATH/ns","bpf":"tcp port 80","buffer_size_mb":2047,"timeout_ms":0,"not_filter_output_hosts":true,"threads":4,"reader":"ring"}"""))).Tasks[0].Capturer;
         Assert.That(live, Is.EqualTo(new LibpcapCaptureConfig
         {
             Interface = "eth1",
@@ -98,6 +99,7 @@ public sealed class CapturerRulesTests
             BufferSizeMb = 2047,
             TimeoutMs = 0,
             NotFilterOutputHosts = true,
+            Reader = LibpcapReader.Ring,
         }));
     }
 

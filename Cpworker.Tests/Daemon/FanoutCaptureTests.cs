@@ -19,9 +19,11 @@ public class FanoutCaptureTests : DaemonTestBase
     private const int PacketsPerFlow = 250;
     private const int Port = 7777;
 
-    [TestCase("rtc")]
-    [TestCase("pipeline")]
-    public void Every_packet_of_many_flows_arrives_exactly_once_and_in_flow_order(string model)
+    [TestCase("rtc", "libpcap", 0)]
+    [TestCase("pipeline", "libpcap", 0)]
+    [TestCase("rtc", "ring", 5)]
+    [TestCase("pipeline", "ring", 5)]
+    public void Every_packet_of_many_flows_arrives_exactly_once_and_in_flow_order(string model, string reader, int timeoutMs)
     {
         using var ns = new TestNetns();
         string outFile = Path.Combine(Dir, "fanout.pcap");
@@ -38,7 +40,7 @@ public class FanoutCaptureTests : DaemonTestBase
                     capturer = new
                     {
                         type = "libpcap",
-                        libpcap = new { @interface = ns.NsVeth, netns = ns.Path, bpf = $"udp and dst port {Port}", buffer_size_mb = 16, threads = 2 },
+                        libpcap = new { @interface = ns.NsVeth, netns = ns.Path, bpf = $"udp and dst port {Port}", buffer_size_mb = 16, threads = 2, reader, timeout_ms = timeoutMs },
                     },
                     outputs = new object[] { new { type = "file", file = new { name = outFile } } },
                 },
