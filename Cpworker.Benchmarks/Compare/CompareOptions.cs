@@ -80,6 +80,15 @@ internal sealed record CompareOptions
     /// <summary>Live mode: cpworker's <c>cpu_affinity</c>; null = none.</summary>
     public string? LiveCpuAffinity { get; init; }
 
+    /// <summary>
+    /// Live mode: every capturing process runs in a cgroup limited to this share of one CPU (%);
+    /// null = no limit. See <see cref="Compare.CpuQuota"/> for why.
+    /// </summary>
+    public double? LiveCpuQuotaPercent { get; init; }
+
+    /// <summary>Live mode: cpworker's <c>libpcap.reader</c> values to try.</summary>
+    public IReadOnlyList<string> LiveReaders { get; init; } = ["auto"];
+
     /// <summary>True when the help was asked for.</summary>
     public bool Help { get; init; }
 
@@ -116,6 +125,10 @@ internal sealed record CompareOptions
           --live-frame64        64-byte frames instead of the capture (blast)
           --live-timeouts LIST  cpworker's libpcap.timeout_ms values (default 0, immediate mode)
           --live-cpus LIST      cpworker's cpu_affinity (default none)
+          --live-cpu-quota PCT  run every capturing process (cpworker, tcpdump, dumpcap) in a cgroup
+                                limited to PCT % of one CPU (100 ms period): its zero-loss rate then
+                                measures its own CPU per packet, when the generator cannot outrun it
+          --live-readers LIST   cpworker's libpcap.reader values: auto (default), libpcap, ring
         """;
 
     /// <summary>Parses the arguments after <c>compare</c>; throws <see cref="ArgumentException"/> naming a bad one.</summary>
@@ -158,6 +171,8 @@ internal sealed record CompareOptions
                 case "--live-frame64": o = o with { LiveFrame64 = true }; break;
                 case "--live-timeouts": o = o with { LiveTimeoutsMs = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => int.Parse(v, NumberStyles.None, CultureInfo.InvariantCulture)).ToArray() }; break;
                 case "--live-cpus": o = o with { LiveCpuAffinity = Value() }; break;
+                case "--live-cpu-quota": o = o with { LiveCpuQuotaPercent = Quota(a, Value()) }; break;
+                case "--live-readers": o = o with { LiveReaders = List(a, Value(), ["auto", "libpcap", "ring"]) }; break;
                 case "-h" or "--help": o = o with { Help = true }; break;
                 default: throw new ArgumentException($"unknown option {a}");
             }
@@ -189,6 +204,11 @@ internal sealed record CompareOptions
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0
             ? n
             : throw new ArgumentException($"{option}: \"{value}\" is not a positive integer");
+
+    private static double Quota(string option, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) && p >= 1 && p <= 100
+            ? p
+            : throw new ArgumentException($"{option}: \"{value}\" is not a share of one CPU between 1 and 100 (%)");
 
     private static int[] Ints(string option, string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => PositiveInt(option, v)).ToArray();

@@ -14,6 +14,9 @@ internal sealed partial class LiveCapturer : IDisposable
     private readonly DaemonChild _child;
     private readonly LiveSubject _subject;
 
+    /// <summary>The subject's CPU cgroup under <c>--live-cpu-quota</c>; null without.</summary>
+    private CpuQuota? _quota;
+
     private LiveCapturer(DaemonChild child, LiveSubject subject)
     {
         _child = child;
@@ -54,6 +57,20 @@ internal sealed partial class LiveCapturer : IDisposable
             return null;
         }
 
+        if (options.LiveCpuQuotaPercent is double percent)
+        {
+            try
+            {
+                capturer._quota = CpuQuota.Apply(percent, child.Pid); // once ready: start-up is not what is measured
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                error = $"cannot limit {subject.Label} to {percent} % of a CPU: {ex.Message}";
+                capturer.Dispose();
+                return null;
+            }
+        }
+
         error = null;
         return capturer;
     }
@@ -91,7 +108,11 @@ internal sealed partial class LiveCapturer : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _child.Dispose();
+    public void Dispose()
+    {
+        _child.Dispose();
+        _quota?.Dispose();
+    }
 
     private static string WriteConfig(LiveSubject s, CompareOptions options, BenchNetns ns, string work)
     {
@@ -108,6 +129,7 @@ internal sealed partial class LiveCapturer : IDisposable
             ["buffer_size_mb"] = s.BufferMb,
             ["snaplen"] = 2048,
             ["threads"] = s.Threads,
+            ["reader"] = s.Reader,
         };
         libpcap["timeout_ms"] = s.TimeoutMs;
 
@@ -128,7 +150,7 @@ internal sealed partial class LiveCapturer : IDisposable
             root["cpu_affinity"] = options.LiveCpuAffinity;
         }
 
-        string path = Path.Combine(work, "..", $"live-{s.Model}-{s.BufferMb}-{s.Output}-{s.Threads}-{s.TimeoutMs}.json");
+        string path = Path.Combine(work, "..", $"live-{s.Model}-{s.BufferMb}-{s.Output}-{s.Threads}-{s.TimeoutMs}-{s.Reader}.json");
         File.WriteAllText(path, root.ToJsonString());
         return path;
     }

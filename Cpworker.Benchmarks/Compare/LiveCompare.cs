@@ -21,7 +21,7 @@ internal static class LiveCompare
     {
         CaptureInfo capture = CaptureInfo.Resolve(options.Capture, options.Packets, options.CacheDirectory, log);
         List<LiveSubject> subjects = Subjects(options);
-        log.WriteLine($"capture: {(options.LiveFrame64 ? "64-byte frames" : $"{capture.Path}: {capture.Packets} packets")}; generator {options.LiveGenerator}; {subjects.Count} subjects, {options.LiveSeconds} s trials, at most {options.LiveSteps} bisection steps; load {CompareCommand.LoadAverage()}");
+        log.WriteLine($"capture: {(options.LiveFrame64 ? "64-byte frames" : $"{capture.Path}: {capture.Packets} packets")}; generator {options.LiveGenerator}; {subjects.Count} subjects, {options.LiveSeconds} s trials, at most {options.LiveSteps} bisection steps{(options.LiveCpuQuotaPercent is double q ? $"; every capture limited to {q} % of one CPU (cgroup, {CpuQuota.PeriodMicroseconds / 1000} ms period)" : "")}; load {CompareCommand.LoadAverage()}");
         string root = Directory.CreateTempSubdirectory("cpw-live-").FullName;
         string work = Directory.CreateDirectory(Path.Combine(root, "data")).FullName;
         var searches = subjects.Select(s => new LiveRateSearch(s, options.LiveRates)).ToList();
@@ -72,7 +72,10 @@ internal static class LiveCompare
                     {
                         foreach (int timeout in o.LiveTimeoutsMs)
                         {
-                            list.Add(new LiveSubject("cpworker", model, buffer, output, threads, timeout));
+                            foreach (string reader in o.LiveReaders)
+                            {
+                                list.Add(new LiveSubject("cpworker", model, buffer, output, threads, timeout, reader));
+                            }
                         }
                     }
                 }

@@ -14,7 +14,7 @@ internal static class LiveReport
     {
         var sb = new StringBuilder();
         string traffic = o.LiveFrame64 ? "64-byte frames" : $"{capture.Packets:N0}-packet capture, {capture.AverageFrame:F0} B average";
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Drop-free rate search: {o.LiveGenerator} ({traffic}), {o.LiveSeconds} s trials, top speed then up to {o.LiveSteps} bisection steps; rates are what the capture interface received.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Drop-free rate search: {o.LiveGenerator} ({traffic}), {o.LiveSeconds} s trials, top speed then up to {o.LiveSteps} bisection steps; rates are what the capture interface received.{(o.LiveCpuQuotaPercent is double q ? $" Every capturing process limited to {q.ToString(CultureInfo.InvariantCulture)} % of one CPU (cgroup quota, {CpuQuota.PeriodMicroseconds / 1000} ms period)." : "")}");
         sb.AppendLine();
         sb.AppendLine("| subject | buffer | output | highest rate with zero loss | top speed offered | lost at top speed | capture CPU at that rate | capture CPU s per M packets | peak RSS | generator CPU at top | trials |");
         sb.AppendLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

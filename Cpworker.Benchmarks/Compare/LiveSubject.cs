@@ -10,10 +10,11 @@ namespace Cpworker.Benchmarks.Compare;
 /// </param>
 /// <param name="Threads">cpworker's <c>libpcap.threads</c>; 1 for the tools.</param>
 /// <param name="TimeoutMs">cpworker's <c>libpcap.timeout_ms</c> (0 = immediate mode); the tools keep their default (1 s).</param>
-internal sealed record LiveSubject(string Tool, string? Model, int BufferMb, string Output, int Threads, int TimeoutMs = 0)
+/// <param name="Reader">cpworker's <c>libpcap.reader</c> (<c>auto</c>, <c>libpcap</c>, <c>ring</c>).</param>
+internal sealed record LiveSubject(string Tool, string? Model, int BufferMb, string Output, int Threads, int TimeoutMs = 0, string Reader = "auto")
 {
     /// <summary>A short name for tables: <c>cpworker rtc threads 2 timeout 100</c>, <c>tcpdump -w</c>.</summary>
     public string Label => Tool == "cpworker"
-        ? $"cpworker {Model}{(Threads > 1 ? $" threads {Threads}" : "")}{(TimeoutMs > 0 ? $" timeout {TimeoutMs}" : "")}"
+        ? $"cpworker {Model}{(Threads > 1 ? $" threads {Threads}" : "")}{(TimeoutMs > 0 ? $" timeout {TimeoutMs}" : "")}{(Reader != "auto" ? $" {Reader}" : "")}"
         : $"{Tool} -w";
 }
