@@ -17,6 +17,9 @@ internal sealed partial class LiveCapturer : IDisposable
     /// <summary>The subject's CPU cgroup under <c>--live-cpu-quota</c>; null without.</summary>
     private CpuQuota? _quota;
 
+    /// <summary>The subject's CPU seconds when it was put under the quota.</summary>
+    private double _cpuAtLimit;
+
     private LiveCapturer(DaemonChild child, LiveSubject subject)
     {
         _child = child;
@@ -57,29 +60,35 @@ internal sealed partial class LiveCapturer : IDisposable
             return null;
         }
 
-        if (options.LiveCpuQuotaPercent is double percent)
-        {
-            try
-            {
-                capturer._quota = CpuQuota.Apply(percent, child.Pid); // once ready: start-up is not what is measured
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
-            {
-                error = $"cannot limit {subject.Label} to {percent} % of a CPU: {ex.Message}";
-                capturer.Dispose();
-                return null;
-            }
-        }
-
         error = null;
         return capturer;
     }
 
+    /// <summary>
+    /// <c>--live-cpu-quota</c>: moves the subject into its CPU cgroup (see <see cref="CpuQuota"/>);
+    /// from now on its CPU is counted from here. Null, or why it failed.
+    /// </summary>
+    public string? Limit(double percent)
+    {
+        try
+        {
+            _quota = CpuQuota.Apply(percent, _child.Pid);
+            _cpuAtLimit = _child.CpuSeconds();
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return $"cannot limit {_subject.Label} to {percent} % of a CPU: {ex.Message}";
+        }
+    }
+
     /// <summary>Lets the buffers drain for a second, stops the subject and reads its counts.</summary>
+    /// <remarks>Under a quota, every subject's CPU is its <c>/proc</c> time since <see cref="Limit"/> (the trial alone, start-up and warm-up excluded).</remarks>
     public Counts Stop()
     {
         Thread.Sleep(1000); // what the kernel buffer still holds reaches the subject
         double cpu = _child.CpuSeconds();
+        double? limitedCpu = _quota is null ? null : cpu - _cpuAtLimit;
         int? code = _child.Stop(TimeSpan.FromSeconds(15), _subject.Tool == "cpworker" ? 15 : 2);
         string output = string.Join('\n', _child.Lines);
         if (code is null)
@@ -92,17 +101,17 @@ internal sealed partial class LiveCapturer : IDisposable
             case "tcpdump":
                 Match captured = TcpdumpCaptured().Match(output), dropped = TcpdumpDropped().Match(output);
                 return captured.Success && dropped.Success
-                    ? new Counts(L(captured, "n"), L(dropped, "n"), 0, cpu, null)
+                    ? new Counts(L(captured, "n"), L(dropped, "n"), 0, limitedCpu ?? cpu, null)
                     : new Counts(0, 0, 0, cpu, $"tcpdump exited {code} without statistics: {Tail(output)}");
             case "dumpcap":
                 Match d = DumpcapStats().Match(output), c = DumpcapCaptured().Match(output);
                 return d.Success && c.Success
-                    ? new Counts(L(c, "n"), L(d, "drop"), 0, cpu, null)
+                    ? new Counts(L(c, "n"), L(d, "drop"), 0, limitedCpu ?? cpu, null)
                     : new Counts(0, 0, 0, cpu, $"dumpcap exited {code} without statistics: {Tail(output)}");
             default:
                 RunResult? r = DaemonRunner.ParseFinished(_child.Lines, new RunResult { Subject = "cpworker", Output = _subject.Output, Model = _subject.Model! });
                 return code == 0 && r is not null
-                    ? new Counts(r.Packets, r.KernelDrops, r.ErrorDrops, r.CpuSeconds, null, r.PeakRssKb)
+                    ? new Counts(r.Packets, r.KernelDrops, r.ErrorDrops, limitedCpu ?? r.CpuSeconds, null, r.PeakRssKb)
                     : new Counts(0, 0, 0, cpu, $"the daemon exited {code}: {Tail(output)}");
         }
     }
