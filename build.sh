@@ -98,7 +98,7 @@ case "$cmd" in
     publish_self_contained
     eng/packaging/deb.sh "$ROOT" "$(version)"
     eng/packaging/image.sh "$ROOT" "$(version)"
-    dotnet test Cpworker.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" "$@"
+    eng/run-tests.sh "$CONFIGURATION" "$@"
     # A short fuzz of every parser (docs/fuzzing.md): a crash fails the run.
     eng/fuzz.sh all "${FUZZ_SMOKE_SECONDS:-6}" artifacts/fuzz-smoke
     ;;
