@@ -89,6 +89,11 @@ internal sealed partial class LiveCapturer : IDisposable
         Thread.Sleep(1000); // what the kernel buffer still holds reaches the subject
         double cpu = _child.CpuSeconds();
         double? limitedCpu = _quota is null ? null : cpu - _cpuAtLimit;
+
+        // Shutting down is not what the quota measures: at 1 % of a CPU the daemon's orderly stop
+        // would outlast its own deadline. Every subject is released before it is signalled.
+        _quota?.Dispose();
+        _quota = null;
         int? code = _child.Stop(TimeSpan.FromSeconds(15), _subject.Tool == "cpworker" ? 15 : 2);
         string output = string.Join('\n', _child.Lines);
         if (code is null)
