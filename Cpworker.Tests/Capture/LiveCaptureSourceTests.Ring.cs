@@ -163,6 +163,66 @@ public partial class LiveCaptureSourceTests
         });
     }
 
+    [Test]
+    public void FramesAreCutAtTheSnaplenAndKeepTheirWireLength()
+    {
+        using var ns = new TestNetns();
+        OnOwnThread(() =>
+        {
+            using PacketSource source = NewSource(Config(ns, ns.NsVeth, "udp", 3) with { Snaplen = 64 }, null);
+            source.Open();
+            using Socket sender = Sender(ns);
+            SocketAddress to = new IPEndPoint(IPAddress.Parse(ns.NsAddress), WantedPort).Serialize();
+            var batch = new PacketBatch(256 * 1024, 1024);
+            var sw = Stopwatch.StartNew();
+            while (batch.Count == 0 && sw.ElapsedMilliseconds < 10_000)
+            {
+                sender.SendTo(new byte[300], SocketFlags.None, to);
+                source.Fill(batch, 50);
+            }
+
+            Assert.That(batch.Count, Is.GreaterThan(0));
+            Assert.That(batch.Frame(0).Length, Is.EqualTo(64), "captured bytes");
+            Assert.That(batch[0].OriginalLength, Is.EqualTo(14 + 20 + 8 + 300), "length on the wire");
+        });
+    }
+
+    [Test]
+    public void OnLoopbackEachFrameIsCapturedOnceNotOutAndIn()
+    {
+        using var ns = new TestNetns(); // lo is up in it
+        OnOwnThread(() =>
+        {
+            LibpcapCaptureConfig config = Config(ns, "lo", $"udp dst port {WantedPort}", 3);
+            using PacketSource source = NewSource(config, null);
+            source.Open();
+            Socket sender;
+            using (Cpworker.Engine.Capture.NetworkNamespace.Enter(ns.Path))
+            {
+                sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp); // stays in the namespace it was made in
+            }
+
+            using (sender)
+            {
+                for (int i = 0; i < 5; i++)
+                {
+                    sender.SendTo(Encoding.ASCII.GetBytes($"lo-{i}"), new IPEndPoint(IPAddress.Loopback, WantedPort));
+                }
+
+                List<Datagram> seen = CaptureUntil(source, d => d.Count >= 5);
+                var late = new PacketBatch(256 * 1024, 1024);
+                var sw = Stopwatch.StartNew();
+                while (sw.ElapsedMilliseconds < 300)
+                {
+                    source.Fill(late, 20); // a second copy of any frame would arrive here
+                }
+
+                Assert.That(late.Count, Is.Zero, "a frame was captured twice");
+                Assert.That(seen.Select(d => d.Payload), Is.EqualTo(Enumerable.Range(0, 5).Select(i => $"lo-{i}")));
+            }
+        });
+    }
+
     private static string Payload(ReadOnlySpan<byte> frame)
     {
         int udp = 14 + (frame[14] & 0x0F) * 4;
