@@ -273,7 +273,7 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
     private bool OpenRing(in NextHop hop, bool startup)
     {
         int largestFrame = _headers.Length + Math.Min(_maxDatagram, hop.Mtu - _headers.IpOverhead);
-        int frameSize = (int)Math.Min(65_536, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(largestFrame + 32)));
+        int frameSize = (int)Math.Min(65_536, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(largestFrame + PacketTxRing.SlotOverhead)));
         int frames = Math.Max(MinFrames, RingBytes / frameSize);
         PacketTxRing ring;
         try
