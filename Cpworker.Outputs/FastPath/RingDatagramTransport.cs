@@ -312,7 +312,7 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
         PacketTxRing ring;
         try
         {
-            ring = PacketTxRing.Open(hop.InterfaceIndex, frameSize, frames);
+            ring = PacketTxRing.Open(hop.InterfaceIndex, frameSize, frames, etherType: hop.IsIpv6 ? (ushort)0x86DD : (ushort)0x0800);
         }
         catch (IOException ex)
         {

@@ -171,6 +171,10 @@ internal static unsafe partial class PacketRingInterop
     [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
     public static partial nint Send(int fd, void* buffer, nuint length, int flags);
 
+    /// <summary><c>sendto(fd, NULL, 0, flags, sockaddr_ll)</c> kicks the TX ring naming interface and protocol.</summary>
+    [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
+    public static partial nint SendTo(int fd, void* buffer, nuint length, int flags, SockAddrLl* address, uint addressLength);
+
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 
