@@ -33,7 +33,7 @@
 #include <netinet/in.h>
 static double now(){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec+t.tv_nsec*1e-9;}
 static double cpu(){struct rusage r;getrusage(RUSAGE_SELF,&r);return r.ru_utime.tv_sec+r.ru_utime.tv_usec*1e-6+r.ru_stime.tv_sec+r.ru_stime.tv_usec*1e-6;}
-static unsigned char frame[9000];
+static unsigned char frame[9100];
 static int flen;
 static void build(int len, unsigned char *dmac, unsigned char *smac){
   memset(frame,0,sizeof frame); memcpy(frame,dmac,6); memcpy(frame+6,smac,6); frame[12]=8; frame[13]=0;
@@ -59,7 +59,8 @@ int main(int argc,char**argv){
   double c0=0,t0=0; long sent=0;
   if(!strncmp(v,"ring",4)){
     int ver=TPACKET_V2; setsockopt(fd,SOL_PACKET,PACKET_VERSION,&ver,4); setsockopt(fd,SOL_PACKET,PACKET_LOSS,&one,4);
-    int fs=2048, fc=2048; struct tpacket_req req={65536, fc*fs/65536, fs, fc};
+    int fs=2048; while(fs<flen+42) fs*=2; /* slot: 32-byte header, 10-byte virtio header, frame */
+    int fc=(4<<20)/fs; struct tpacket_req req={65536, fc*fs/65536, fs, fc};
     if(setsockopt(fd,SOL_PACKET,PACKET_TX_RING,&req,sizeof req)){perror("txring");return 1;}
     unsigned char*map=mmap(0,(size_t)fs*fc,PROT_READ|PROT_WRITE,MAP_SHARED,fd,0);
     if(bind(fd,(void*)&bindaddr,sizeof bindaddr)){perror("bind");return 1;}
