@@ -45,6 +45,9 @@ internal sealed class ChannelOutputType : OutputType
         private readonly OutputContext _context;
         private readonly OutputCounters.SenderSide _settled;
 
+        /// <summary>The output's name, made once (<see cref="OutputConfig.Name"/> builds a new string on each call).</summary>
+        private readonly string _outputName;
+
         /// <summary>The batch being filled: this encoder's from rent until written or disposed.</summary>
         private OwnedPacketBatch? _current;
 
@@ -53,6 +56,7 @@ internal sealed class ChannelOutputType : OutputType
             _output = output;
             _context = context;
             _settled = context.Counters.Sender;
+            _outputName = context.Config.Name;
         }
 
         public override bool Encode(in Packet packet)
@@ -71,7 +75,7 @@ internal sealed class ChannelOutputType : OutputType
                     return false; // every batch is out: this packet is dropped, counted by the stage
                 }
 
-                _current.Rent(_context.TaskName, _context.Config.Name);
+                _current.Rent(_context.TaskName, _outputName);
                 if (!_current.Fits(packet.Frame.Length))
                 {
                     return false; // larger than a whole batch: dropped, counted; the empty batch is kept

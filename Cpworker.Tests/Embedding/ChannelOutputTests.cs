@@ -274,3 +274,78 @@ public sealed class ChannelOutputTests(ExecutionModel model)
         Assert.That(c.ForwardedPackets + c.ErrorDropPackets + c.DirectionDropPackets, Is.EqualTo(c.HandedPackets));
     }
 }
+
+/// <summary>The packet-thread half of <see cref="PacketChannelOutput"/> allocates nothing per packet, and every batch it rents comes back.</summary>
+public sealed class ChannelOutputAllocationTests
+{
+    [Test]
+    public void Copying_packets_into_channel_batches_allocates_nothing_and_returns_every_batch()
+    {
+        var tap = new PacketChannelOutput(capacity: 4);
+        var counters = new OutputCounters();
+        var config = new OutputConfig { Type = "tap", Settings = new CustomOutputSettings() };
+        var context = new OutputContext
+        {
+            TaskName = "t",
+            Config = config,
+            Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            Time = TimeProvider.System,
+            Counters = counters,
+            CaptureSnaplen = 65535,
+        };
+        OutputParts parts = new ChannelOutputType("tap", tap).Create(config.Settings!, context);
+        parts.Encoder.Attach(new NoLane());
+        var stage = new OutputStage(context, parts);
+
+        var batch = new PacketBatch(256 * 1024, 1024);
+        var random = new Random(1);
+        while (batch.TryAppend(new byte[random.Next(60, 1500)], 1500, 1_700_000_000_000_000_000 + batch.Count) && !batch.IsFull)
+        {
+        }
+
+        long read = 0;
+        void Round()
+        {
+            stage.Process(batch);
+            while (tap.Reader.TryRead(out OwnedPacketBatch? b))
+            {
+                using (b)
+                {
+                    foreach (Packet p in b)
+                    {
+                        read += p.Frame.Length > 0 ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        for (int i = 0; i < 50; i++)
+        {
+            Round();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 400; i++)
+        {
+            Round();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long packets = 450L * batch.Count;
+        Assert.That(read, Is.EqualTo(packets));
+        Assert.That(allocated, Is.LessThan(1024), $"{allocated} bytes for {400L * batch.Count} packets");
+        Assert.That(counters.Sender.ForwardedPackets, Is.EqualTo(packets));
+        stage.Flush();
+        Assert.That(tap.FreeBatches, Is.EqualTo(tap.Capacity), "every batch came back");
+    }
+
+    /// <summary>The channel's encoder never uses its lane.</summary>
+    private sealed class NoLane : ISendLane
+    {
+        public SendBuffer? TryRent() => throw new InvalidOperationException("the channel output rents no send buffer");
+
+        public void Submit(SendBuffer buffer) => throw new InvalidOperationException();
+
+        public void Return(SendBuffer buffer) => throw new InvalidOperationException();
+    }
+}
