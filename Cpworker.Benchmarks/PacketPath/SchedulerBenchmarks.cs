@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Cpworker.Engine.Capture;
-using Cpworker.Engine.Classification;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Scheduling;
@@ -18,9 +17,6 @@ namespace Cpworker.Benchmarks.PacketPath;
 [MemoryDiagnoser]
 public class SchedulerBenchmarks
 {
-    /// <summary>Matches the server side of every flow of the mixed capture (its TCP and UDP server ports).</summary>
-    internal const string Pattern = "port 443 or port 5201 or port 8443 or port 9443 or port 5004 or port 5006 or port 40000 or port 40002";
-
     /// <summary>Batches released per operation.</summary>
     private const int BatchesPerInvoke = 64;
 
@@ -33,21 +29,6 @@ public class SchedulerBenchmarks
     /// <summary>The execution model.</summary>
     [Params("rtc", "pipeline")]
     public string Model { get; set; } = "rtc";
-
-    /// <summary>
-    /// <c>none</c>: no <c>req_pattern</c>; <c>custom</c>: a pattern every packet of the mixed
-    /// capture matches on one side, so classification runs and every packet reaches the encoder.
-    /// </summary>
-    [Params("none", "custom")]
-    public string Classify { get; set; } = "none";
-
-    /// <summary>
-    /// <c>per-packet</c>: the stages as they run (an interface call to classify and a virtual call to
-    /// encode each packet); <c>per-batch</c>: one call per batch and stage, the loop inside the sealed
-    /// classifier and encoder (docs/architecture.md, "Classify and encode per batch: measured").
-    /// </summary>
-    [Params("per-packet", "per-batch")]
-    public string Stages { get; set; } = "per-packet";
 
     [GlobalSetup]
     public void Setup()
@@ -65,13 +46,9 @@ public class SchedulerBenchmarks
             Counters = _counters,
             CaptureSnaplen = 65535,
         };
-        bool perBatch = Stages == "per-batch";
-        var stage = new OutputStage(context, new SignallingNullOutput().Create(_settings, context), perBatch);
+        var stage = new OutputStage(context, new SignallingNullOutput().Create(_settings, context));
         var task = new TaskConfig { Name = "bench", Capturer = new CustomCaptureConfig(() => _source), Outputs = [config] };
-        IDirectionClassifier? classifier = Classify == "custom"
-            ? DirectionClassifierFactory.Create(new CustomDirectionConfig(Pattern), null, _ => null)
-            : null;
-        _graph = new TaskGraph(task, _source, _ => classifier is null ? null : new ClassifyStage(classifier, perBatch), [stage], new CaptureCounters(), NullLogger.Instance, TimeProvider.System);
+        _graph = new TaskGraph(task, _source, _ => null, [stage], new CaptureCounters(), NullLogger.Instance, TimeProvider.System);
         ExecutionModel model = Model == "pipeline" ? ExecutionModel.Pipeline : ExecutionModel.Rtc;
         _scheduler = PacketScheduler.Create(model, _graph, ThreadAffinity.None, 256L << 20);
         _scheduler.Start();

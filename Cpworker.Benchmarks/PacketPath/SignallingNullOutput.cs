@@ -34,26 +34,6 @@ internal sealed class SignallingNullOutput : OutputType
     {
         public override bool Encode(in Packet packet) => true;
 
-        /// <summary>The per-batch variant: the loop lives in the sealed encoder, so <see cref="Encode"/> is a direct call.</summary>
-        internal override void EncodeBatch(PacketBatch batch, ReadOnlySpan<int> lengths, ref long acceptedPackets, ref long acceptedBytes)
-        {
-            for (int i = 0; i < lengths.Length; i++)
-            {
-                int length = lengths[i];
-                if (length < 0)
-                {
-                    continue;
-                }
-
-                ref PacketDescriptor d = ref batch[i];
-                if (Encode(new Packet(batch.Frame(i)[..length], d.OriginalLength, d.TimestampNanos, d.Direction)))
-                {
-                    acceptedPackets++;
-                    acceptedBytes += length;
-                }
-            }
-        }
-
         public override void EndOfBatch()
         {
             if (counters.AcceptedPackets >= Volatile.Read(ref settings.Target))

@@ -26,15 +26,6 @@ internal sealed class AutoDirectionClassifier : IDirectionClassifier
         _mac = ReadMac(mac);
     }
 
-    /// <summary>Classifies the whole batch with direct (non-interface) calls.</summary>
-    public void ClassifyBatch(PacketBatch batch)
-    {
-        for (int i = 0; i < batch.Count; i++)
-        {
-            batch[i].Direction = Classify(batch.Frame(i));
-        }
-    }
-
     /// <inheritdoc />
     public PacketDirection Classify(ReadOnlySpan<byte> frame)
     {

@@ -7,25 +7,12 @@ internal sealed class ClassifyStage
 {
     private readonly IDirectionClassifier _classifier;
 
-    /// <summary>True: one <see cref="IDirectionClassifier.ClassifyBatch"/> call per batch instead of one interface call per packet.</summary>
-    private readonly bool _perBatch;
-
     /// <summary>Creates the stage around a classifier.</summary>
-    public ClassifyStage(IDirectionClassifier classifier, bool perBatch = false)
-    {
-        _classifier = classifier;
-        _perBatch = perBatch;
-    }
+    public ClassifyStage(IDirectionClassifier classifier) => _classifier = classifier;
 
     /// <summary>Classifies every packet in place. The batch stays the caller's.</summary>
     public void Process(PacketBatch batch)
     {
-        if (_perBatch)
-        {
-            _classifier.ClassifyBatch(batch);
-            return;
-        }
-
         for (int i = 0; i < batch.Count; i++)
         {
             batch[i].Direction = _classifier.Classify(batch.Frame(i));

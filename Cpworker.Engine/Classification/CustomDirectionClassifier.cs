@@ -13,15 +13,6 @@ internal sealed class CustomDirectionClassifier : IDirectionClassifier
     /// <summary>Creates the classifier around a compiled pattern.</summary>
     public CustomDirectionClassifier(DirectionProgram program) => _program = program;
 
-    /// <summary>Classifies the whole batch with direct (non-interface) calls.</summary>
-    public void ClassifyBatch(PacketBatch batch)
-    {
-        for (int i = 0; i < batch.Count; i++)
-        {
-            batch[i].Direction = Classify(batch.Frame(i));
-        }
-    }
-
     /// <inheritdoc />
     public PacketDirection Classify(ReadOnlySpan<byte> frame)
     {

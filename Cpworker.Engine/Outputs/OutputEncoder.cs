@@ -35,32 +35,6 @@ public abstract class OutputEncoder
     public abstract bool Encode(in Packet packet);
 
     /// <summary>
-    /// Encodes the packets of <paramref name="batch"/> whose entry in <paramref name="lengths"/> is
-    /// not negative, sliced to that length, adding what it accepts to <paramref name="acceptedPackets"/>
-    /// and <paramref name="acceptedBytes"/> (the per-batch variant measured by SchedulerBenchmarks).
-    /// The default calls <see cref="Encode"/> for each; a sealed encoder may override it to save the
-    /// virtual call per packet.
-    /// </summary>
-    internal virtual void EncodeBatch(PacketBatch batch, ReadOnlySpan<int> lengths, ref long acceptedPackets, ref long acceptedBytes)
-    {
-        for (int i = 0; i < lengths.Length; i++)
-        {
-            int length = lengths[i];
-            if (length < 0)
-            {
-                continue;
-            }
-
-            ref PacketDescriptor d = ref batch[i];
-            if (Encode(new Packet(batch.Frame(i)[..length], d.OriginalLength, d.TimestampNanos, d.Direction)))
-            {
-                acceptedPackets++;
-                acceptedBytes += length;
-            }
-        }
-    }
-
-    /// <summary>
     /// True for an encoder whose accepted packets are done with at once and never reach the
     /// transport (<c>null</c>): the stage counts them forwarded when accepted, since no send will
     /// settle them (docs/operations.md, "Counters").

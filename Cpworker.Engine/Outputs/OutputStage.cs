@@ -15,9 +15,6 @@ internal sealed class OutputStage
     /// <summary>Frames shorter than an Ethernet header are captured but handed to no output.</summary>
     public const int MinFrameLength = 14;
 
-    /// <summary>Packets per batch at most (the capture's largest batch).</summary>
-    private const int MaxPacketsPerBatch = 1024;
-
     private readonly OutputEncoder _encoder;
     private readonly OutputCounters.PacketSide _counters;
     private readonly TokenBucket? _rateLimit;
@@ -28,13 +25,9 @@ internal sealed class OutputStage
     /// <summary>Where accepted packets are settled at once when the encoder never sends them (<c>null</c>); null otherwise.</summary>
     private readonly OutputCounters.SenderSide? _settleOnAccept;
 
-    /// <summary>Per-batch variant (SchedulerBenchmarks): each packet's sliced length after filter and rate limit, −1 when it goes no further; null for the per-packet path.</summary>
-    private readonly int[]? _lengths;
-
     /// <summary>Creates the stage for one output.</summary>
-    public OutputStage(OutputContext context, OutputParts parts, bool perBatch = false)
+    public OutputStage(OutputContext context, OutputParts parts)
     {
-        _lengths = perBatch ? new int[MaxPacketsPerBatch] : null;
         Context = context;
         Parts = parts;
         parts.Transport.SettleInto(context.Counters.Sender);
@@ -59,12 +52,6 @@ internal sealed class OutputStage
     /// <summary>Runs every packet of the batch through this output. The batch stays the caller's.</summary>
     public void Process(PacketBatch batch)
     {
-        if (_lengths is not null)
-        {
-            ProcessPerBatch(batch, _lengths);
-            return;
-        }
-
         int i = 0;
         try
         {
@@ -128,88 +115,6 @@ internal sealed class OutputStage
             if (_failureLog.ShouldLog())
             {
                 OutputLog.OutputFailed(_logger, ex, Context.DisplayName, ex.Message);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The per-batch variant: filter, slice and rate-limit the whole batch first, then one
-    /// <see cref="OutputEncoder.EncodeBatch"/> call; what the encoder did not accept is an error drop.
-    /// </summary>
-    private void ProcessPerBatch(PacketBatch batch, int[] lengths)
-    {
-        int count = batch.Count;
-        long handed = 0;
-        long handedBytes = 0;
-        for (int i = 0; i < count; i++)
-        {
-            lengths[i] = -1;
-            ref PacketDescriptor d = ref batch[i];
-            if (d.CaptureLength < MinFrameLength)
-            {
-                continue;
-            }
-
-            int length = _slice == 0 ? d.CaptureLength : _encoder.SliceLength(batch.Frame(i), _slice);
-            if (d.Direction == PacketDirection.Unknown)
-            {
-                _counters.DirectionDropPackets++;
-                _counters.DirectionDropBytes += length;
-                continue;
-            }
-
-            if (_rateLimit is not null && !_rateLimit.TryConsume(length, d.TimestampNanos))
-            {
-                _counters.RateLimitDropPackets++;
-                _counters.RateLimitDropBytes += length;
-                continue;
-            }
-
-            lengths[i] = length;
-            handed++;
-            handedBytes += length;
-        }
-
-        long accepted = 0;
-        long acceptedBytes = 0;
-        bool failed = false;
-        try
-        {
-            _encoder.EncodeBatch(batch, lengths.AsSpan(0, count), ref accepted, ref acceptedBytes);
-        }
-        catch (Exception ex)
-        {
-            failed = true;
-            if (_failureLog.ShouldLog())
-            {
-                OutputLog.OutputFailed(_logger, ex, Context.DisplayName, ex.Message);
-            }
-        }
-
-        // Counted before EndOfBatch, as on the per-packet path: the packets not accepted are error drops.
-        _counters.AcceptedPackets += accepted;
-        _counters.AcceptedBytes += acceptedBytes;
-        _counters.ErrorPackets += handed - accepted;
-        _counters.ErrorBytes += handedBytes - acceptedBytes;
-        if (_settleOnAccept is not null)
-        {
-            _settleOnAccept.ForwardedPackets += accepted;
-            _settleOnAccept.ForwardedBytes += acceptedBytes;
-        }
-
-        if (!failed)
-        {
-            try
-            {
-                _encoder.EndOfBatch();
-            }
-            catch (Exception ex) when (_failureLog.ShouldLog())
-            {
-                OutputLog.OutputFailed(_logger, ex, Context.DisplayName, ex.Message);
-            }
-            catch
-            {
-                // Logged at most once a minute (above).
             }
         }
     }
