@@ -20,7 +20,8 @@ namespace Cpworker.Engine.Outputs;
 /// </para>
 /// <para>
 /// When the reader is slow and every batch is out: a live capture drops the packets that find no
-/// batch and counts them as the output's error drops (<c>ctl stats</c>, metrics), and never waits.
+/// batch and counts them as the output's error drops (<c>GetStatus</c>, <c>CpworkerMetrics</c>,
+/// the summary log line), and never waits.
 /// A replay (<c>pcap_file</c>, or a custom source with <c>IsReplay</c>) waits for the reader instead,
 /// as the built-in outputs wait for a slow receiver, so a replay loses nothing; once the task is
 /// stopping it waits at most the task's stop budget, then drops, counted. Every packet handed to the

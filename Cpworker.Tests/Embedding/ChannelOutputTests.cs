@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
@@ -189,10 +190,44 @@ public sealed class ChannelOutputTests(ExecutionModel model)
 
         OutputCounterSnapshot c = engine.GetStatus()[0].Outputs[0].Counters;
         Assert.That(c.ErrorDropPackets, Is.GreaterThan(0), "a reader that does not keep up costs packets");
+        Assert.That(MetricsOf(engine), Is.EqualTo((c.ForwardedPackets, c.ErrorDropPackets)), "the drops are in the metrics, as error drops of tap-0");
         Assert.That(read, Is.EqualTo(c.ForwardedPackets), "forwarded is exactly what the reader got");
         Assert.That(c.ForwardedPackets + c.ErrorDropPackets, Is.EqualTo(Count), "received = delivered + dropped");
         Assert.That(ordered, Is.True, "what arrives keeps its order");
         Assert.That(tap.FreeBatches, Is.EqualTo(tap.Capacity));
+    }
+
+    /// <summary>The output's forwarded and error-drop packets as <see cref="CpworkerMetrics"/> publishes them.</summary>
+    private static (long Forwarded, long ErrorDrop) MetricsOf(CpworkerEngine engine)
+    {
+        using var metrics = new CpworkerMetrics(engine);
+        var values = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, metrics.Meter) && instrument.Name == "cpworker.output.packets")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string? output = null;
+            string? outcome = null;
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                output = tag.Key == "output" ? tag.Value?.ToString() : output;
+                outcome = tag.Key == "outcome" ? tag.Value?.ToString() : outcome;
+            }
+
+            if (output == "tap-0" && outcome is not null)
+            {
+                values[outcome] = value;
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return (values.GetValueOrDefault("forwarded", -1), values.GetValueOrDefault("error_drop", -1));
     }
 
     [Test]
