@@ -84,8 +84,8 @@ public sealed class ChannelOutputTests(ExecutionModel model)
         ],
     };
 
-    private static FakeSource LiveSource(int count, int paceMs = 0) =>
-        new(Enumerable.Range(0, count).Select(i => (Frame(i), TimestampOf(i))).ToList(), lossless: false) { MaxPerFill = 256, PaceMs = paceMs };
+    private static FakeSource LiveSource(int count, int paceMs = 0, int first = 0) =>
+        new(Enumerable.Range(first, count).Select(i => (Frame(i), TimestampOf(i))).ToList(), lossless: false) { MaxPerFill = 256, PaceMs = paceMs };
 
     [Test]
     public async Task Every_packet_of_a_replay_arrives_through_await_foreach_in_order_with_direction_and_time()
@@ -274,6 +274,70 @@ public sealed class ChannelOutputTests(ExecutionModel model)
         Assert.That(read, Is.EqualTo(c.ForwardedPackets));
         Assert.That(c.ForwardedPackets + c.ErrorDropPackets, Is.EqualTo(Count));
         Assert.That(tap.Reader.Completion.IsCompleted, Is.True);
+    }
+
+    [Test]
+    public async Task A_task_that_fails_and_is_retried_keeps_writing_to_the_same_channel()
+    {
+        var tap = new PacketChannelOutput(capacity: 8);
+        int starts = 0;
+        var config = new CpworkerConfig
+        {
+            ExecutionModel = model,
+            PipelineBufferSizeMb = 4,
+            Tasks =
+            [
+                new TaskConfig
+                {
+                    // First start: 3000 packets, then the "interface" goes away; the retry delivers 100000 on.
+                    Capturer = new CustomCaptureConfig(() => Interlocked.Increment(ref starts) == 1
+                        ? new FakeSource(Enumerable.Range(0, 5000).Select(i => (Frame(i), TimestampOf(i))).ToList(), lossless: false) { FailAfter = 3000 }
+                        : LiveSource(5000, paceMs: 1, first: 100_000)),
+                    Outputs = [new OutputConfig { Type = "tap", Settings = new CustomOutputSettings() }],
+                },
+            ],
+        };
+        var options = new CpworkerEngineOptions { RetryInterval = TimeSpan.FromMilliseconds(100) }.AddOutput("tap", tap);
+        await using CpworkerEngine engine = CpworkerEngine.Create(config, options);
+        engine.Start();
+
+        long firstRun = 0;
+        long secondRun = 0;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (OwnedPacketBatch batch in tap.Reader.ReadAllAsync(timeout.Token))
+        {
+            using (batch)
+            {
+                foreach (Packet p in batch)
+                {
+                    if (BinaryPrimitives.ReadInt32LittleEndian(p.Frame[42..]) >= 100_000)
+                    {
+                        secondRun++;
+                    }
+                    else
+                    {
+                        firstRun++;
+                    }
+                }
+            }
+
+            if (secondRun > 0)
+            {
+                break;
+            }
+        }
+
+        Assert.That(starts, Is.GreaterThanOrEqualTo(2), "the task failed and was started again");
+        Assert.That(firstRun, Is.GreaterThan(0));
+        Assert.That(secondRun, Is.GreaterThan(0), "the retried task's packets come through the same reader");
+        Assert.That(tap.Reader.Completion.IsCompleted, Is.False, "a failure does not complete the channel");
+        await engine.StopAsync();
+        while (tap.Reader.TryRead(out OwnedPacketBatch? rest))
+        {
+            rest.Dispose();
+        }
+
+        Assert.That(tap.Reader.Completion.IsCompleted, Is.True, "the engine's stop does");
     }
 
     [Test]
