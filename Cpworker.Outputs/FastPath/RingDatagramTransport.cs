@@ -118,7 +118,7 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
             throw new OutputStartException($"send_path packet_ring: {ex.Message}", ex);
         }
 
-        if (!CanOpenPacketSockets(out string reason))
+        if (!PacketRingInterop.CanOpenPacketSocket(out string reason))
         {
             if (mode == SendPath.PacketRing)
             {
@@ -334,21 +334,6 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
         }
 
         _ring = ring;
-        return true;
-    }
-
-    /// <summary>Whether this process may open AF_PACKET sockets (CAP_NET_RAW in its network namespace).</summary>
-    private static bool CanOpenPacketSockets(out string reason)
-    {
-        int fd = PacketRingInterop.Socket(PacketRingInterop.AfPacket, PacketRingInterop.SockRaw | PacketRingInterop.SockCloexec, 0);
-        if (fd < 0)
-        {
-            reason = $"cannot open an AF_PACKET socket: {PacketRingInterop.ErrorText(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())} (needs CAP_NET_RAW)";
-            return false;
-        }
-
-        PacketRingInterop.Close(fd);
-        reason = "";
         return true;
     }
 

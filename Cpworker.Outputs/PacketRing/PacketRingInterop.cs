@@ -187,6 +187,21 @@ internal static unsafe partial class PacketRingInterop
     [LibraryImport("libc", EntryPoint = "if_nametoindex", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial uint IfNameToIndex(string name);
 
+    /// <summary>Whether this process may open AF_PACKET sockets (CAP_NET_RAW in its network namespace); else why not.</summary>
+    public static bool CanOpenPacketSocket(out string reason)
+    {
+        int fd = Socket(AfPacket, SockRaw | SockCloexec, 0);
+        if (fd < 0)
+        {
+            reason = $"cannot open an AF_PACKET socket: {ErrorText(Marshal.GetLastPInvokeError())} (needs CAP_NET_RAW)";
+            return false;
+        }
+
+        Close(fd);
+        reason = "";
+        return true;
+    }
+
     /// <summary>The text of an errno value, with its number.</summary>
     public static string ErrorText(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
 }
