@@ -34,8 +34,8 @@ internal sealed class ZmqSink : IDisposable
     /// <summary>The bound port on 127.0.0.1.</summary>
     public int Port { get; }
 
-    /// <summary>Starts the C receiver, compiling it into <paramref name="cacheDirectory"/> first; null when it cannot be built.</summary>
-    public static ZmqSink? TryStartC(string cacheDirectory, TextWriter? log = null)
+    /// <summary>Starts the C receiver on a free port (or <paramref name="port"/>), compiling it into <paramref name="cacheDirectory"/> first; null when it cannot be built.</summary>
+    public static ZmqSink? TryStartC(string cacheDirectory, TextWriter? log = null, int port = 0)
     {
         string source = Path.Combine(AppContext.BaseDirectory, "baseline", "zmq_pull_sink.c");
         string text = File.ReadAllText(source);
@@ -62,7 +62,7 @@ internal sealed class ZmqSink : IDisposable
             }
         }
 
-        return Start(program, [], "c");
+        return Start(program, port > 0 ? [port.ToString(CultureInfo.InvariantCulture)] : [], "c");
     }
 
     /// <summary>Starts the python3-zmq receiver; null when python3-zmq is missing.</summary>

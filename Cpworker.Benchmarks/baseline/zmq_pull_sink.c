@@ -3,7 +3,7 @@
  * them over (no copy out of the message), sums the batches' record counts (bytes 2-3 of the
  * cpworker batch header, big-endian) and times the first and last message with CLOCK_MONOTONIC.
  *
- * Prints the port it bound on 127.0.0.1, then answers one-letter commands on stdin:
+ * Prints the port it bound on 127.0.0.1 (a free one, or argv[1]), then answers one-letter commands on stdin:
  *   r  -> zero the counts, prints "reset"
  *   s  -> prints "stats MESSAGES RECORDS BYTES FIRST_NS LAST_NS"
  * and exits at the end of stdin.
@@ -26,13 +26,15 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     void *ctx = zmq_ctx_new();
     void *pull = zmq_socket(ctx, ZMQ_PULL);
     int hwm = 10000;
     zmq_setsockopt(pull, ZMQ_RCVHWM, &hwm, sizeof hwm);
-    if (zmq_bind(pull, "tcp://127.0.0.1:*") != 0) {
+    char bind_to[64];
+    snprintf(bind_to, sizeof bind_to, "tcp://127.0.0.1:%s", argc > 1 ? argv[1] : "*");
+    if (zmq_bind(pull, bind_to) != 0) {
         fprintf(stderr, "bind: %s\n", zmq_strerror(zmq_errno()));
         return 1;
     }
