@@ -20,4 +20,8 @@ internal static partial class OutputLog
     /// <summary>An output's final flush threw.</summary>
     [LoggerMessage(EventId = 403, Level = LogLevel.Error, Message = "{Output}: flush failed: {Reason}")]
     public static partial void FlushFailed(ILogger logger, Exception exception, string output, string reason);
+
+    /// <summary>The encoder refused packets (first refusal at once, then at most once a minute with the count since the last line).</summary>
+    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "{Output}: {Packets} packet(s) lost since the last report: the encoder refused them (a frame this format cannot carry, or no free send buffer because the transport is behind); counted as error drops")]
+    public static partial void EncoderRefused(ILogger logger, string output, long packets);
 }

@@ -21,6 +21,11 @@ internal sealed class OutputStage
     private readonly int _slice;
     private readonly ILogger _logger;
     private readonly LogThrottle _failureLog;
+    private readonly LogThrottle _refusalLog;
+
+    /// <summary>Packets the encoder refused, and how many of them a log line has reported (owned by the stage's thread).</summary>
+    private long _refused;
+    private long _refusedReported;
 
     /// <summary>Where accepted packets are settled at once when the encoder never sends them (<c>null</c>); null otherwise.</summary>
     private readonly OutputCounters.SenderSide? _settleOnAccept;
@@ -38,6 +43,7 @@ internal sealed class OutputStage
         _rateLimit = context.Config.RateLimitMbps > 0 ? new TokenBucket(context.Config.RateLimitMbps) : null;
         _logger = context.Logger;
         _failureLog = new LogThrottle(context.Time, TimeSpan.FromMinutes(1));
+        _refusalLog = new LogThrottle(context.Time, TimeSpan.FromMinutes(1));
     }
 
     /// <summary>The output's context (config, counters, logger).</summary>
@@ -94,6 +100,7 @@ internal sealed class OutputStage
                 {
                     _counters.ErrorPackets++;
                     _counters.ErrorBytes += length;
+                    _refused++; // reported by Tick, off the packet path
                 }
             }
 
@@ -122,6 +129,7 @@ internal sealed class OutputStage
     /// <summary>Periodic work of the encoder (time-based flush, heartbeat).</summary>
     public void Tick()
     {
+        ReportRefusals(atStop: false);
         try
         {
             _encoder.OnTick();
@@ -136,9 +144,25 @@ internal sealed class OutputStage
         }
     }
 
+    /// <summary>
+    /// Says that packets were refused by the encoder, so that no loss is silent: the first refusal at
+    /// once (its own allowance, apart from failures), then at most once a minute with the count since,
+    /// and what is left unreported when the task stops.
+    /// </summary>
+    private void ReportRefusals(bool atStop)
+    {
+        long unreported = _refused - _refusedReported;
+        if (unreported > 0 && (atStop || _refusalLog.ShouldLog()))
+        {
+            _refusedReported = _refused;
+            OutputLog.EncoderRefused(_logger, Context.DisplayName, unreported);
+        }
+    }
+
     /// <summary>Submits everything the encoder still holds (task stop).</summary>
     public void Flush()
     {
+        ReportRefusals(atStop: true);
         try
         {
             _encoder.Flush();

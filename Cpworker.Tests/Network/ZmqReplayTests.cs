@@ -76,6 +76,55 @@ public sealed class ZmqReplayTests
         Assert.That(counters.ErrorDropPackets, Is.GreaterThan(count / 2), counters.ToString());
     }
 
+    [TestCase(ExecutionModel.Rtc)]
+    [TestCase(ExecutionModel.Pipeline)]
+    public async Task Frames_the_format_cannot_carry_are_counted_and_said_in_the_log(ExecutionModel model)
+    {
+        // Every 10th frame announces a VLAN tag it does not hold (16 bytes captured): a ZMQ record
+        // cannot carry it, so the encoder refuses it. That loss must be counted and logged, never silent.
+        const int count = 2_000;
+        var frames = Frames(count);
+        for (int i = 0; i < count; i += 10)
+        {
+            byte[] runt = new byte[16];
+            runt[12] = 0x81;
+            frames[i] = (runt, frames[i].TimestampNanos);
+        }
+
+        using var pull = new PullSocket();
+        int port = pull.BindRandomPort("tcp://127.0.0.1");
+        long records = 0;
+        var receiver = Task.Run(() =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (Interlocked.Read(ref records) < count - count / 10 && DateTime.UtcNow < deadline)
+            {
+                if (pull.TryReceiveFrameBytes(TimeSpan.FromMilliseconds(100), out byte[]? message))
+                {
+                    Interlocked.Add(ref records, BinaryPrimitives.ReadUInt16BigEndian(message.AsSpan(2)));
+                }
+            }
+        });
+
+        var log = new ListLogger();
+        OutputCounterSnapshot counters;
+        await using (var engine = new CpworkerEngine(ReplayInto(port, model, frames), StandardOutputs.CreateRegistry(), log.Factory))
+        {
+            engine.Start();
+            Assert.That(engine.ReplaysFinished.Wait(60_000), Is.True, "the replay ends");
+            await engine.StopAsync();
+            counters = engine.GetStatus()[0].Outputs[0].Counters;
+        }
+
+        Assert.That(receiver.Wait(60_000), Is.True, "the receiver finishes");
+        Assert.That(counters.ErrorDropPackets, Is.EqualTo(count / 10), counters.ToString());
+        Assert.That(counters.ForwardedPackets, Is.EqualTo(count - count / 10), counters.ToString());
+        List<string> warnings = log.At(Microsoft.Extensions.Logging.LogLevel.Warning).Where(l => l.Contains("the encoder refused them", StringComparison.Ordinal)).ToList();
+        Assert.That(warnings, Is.Not.Empty, log.ToString());
+        long reported = warnings.Sum(w => long.Parse(w.Split(": ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.That(reported, Is.EqualTo(count / 10), "every refused packet is reported, the last ones at stop:\n" + string.Join("\n", warnings));
+    }
+
     /// <summary>1000-byte frames numbered in their first payload bytes, 1 µs apart.</summary>
     private static List<(byte[] Frame, long TimestampNanos)> Frames(int count)
     {
