@@ -37,10 +37,17 @@ internal sealed class ZmqSink : IDisposable
     /// <summary>Starts the C receiver on a free port (or <paramref name="port"/>), compiling it into <paramref name="cacheDirectory"/> first; null when it cannot be built.</summary>
     public static ZmqSink? TryStartC(string cacheDirectory, TextWriter? log = null, int port = 0)
     {
-        string source = Path.Combine(AppContext.BaseDirectory, "baseline", "zmq_pull_sink.c");
+        string? program = TryCompile(cacheDirectory, "zmq_pull_sink", log);
+        return program is null ? null : Start(program, port > 0 ? [port.ToString(CultureInfo.InvariantCulture)] : [], "c");
+    }
+
+    /// <summary>Compiles <c>baseline/NAME.c</c> against libzmq into <paramref name="cacheDirectory"/> (once per source text); null when it cannot be built.</summary>
+    public static string? TryCompile(string cacheDirectory, string name, TextWriter? log = null)
+    {
+        string source = Path.Combine(AppContext.BaseDirectory, "baseline", name + ".c");
         string text = File.ReadAllText(source);
         string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..12];
-        string program = Path.Combine(cacheDirectory, $"zmq_pull_sink-{hash}");
+        string program = Path.Combine(cacheDirectory, $"{name}-{hash}");
         if (!File.Exists(program))
         {
             Directory.CreateDirectory(cacheDirectory);
@@ -51,18 +58,18 @@ internal sealed class ZmqSink : IDisposable
             }
             catch (System.ComponentModel.Win32Exception ex)
             {
-                log?.WriteLine($"no C ZMQ receiver: gcc: {ex.Message}");
+                log?.WriteLine($"cannot build {name}: gcc: {ex.Message}");
                 return null;
             }
 
             if (gcc.ExitCode != 0)
             {
-                log?.WriteLine($"no C ZMQ receiver (needs gcc and libzmq3-dev): {gcc.Output}");
+                log?.WriteLine($"cannot build {name} (needs gcc and libzmq3-dev): {gcc.Output}");
                 return null;
             }
         }
 
-        return Start(program, port > 0 ? [port.ToString(CultureInfo.InvariantCulture)] : [], "c");
+        return program;
     }
 
     /// <summary>Starts the python3-zmq receiver; null when python3-zmq is missing.</summary>
