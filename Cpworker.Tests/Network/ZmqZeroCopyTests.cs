@@ -169,6 +169,56 @@ public sealed class ZmqZeroCopyTests
         transport.Dispose();
     }
 
+    [Test]
+    public void When_something_replaces_netmqs_buffer_pool_batches_are_copied_and_still_arrive_whole()
+    {
+        // A process that also runs a NetMQ receiver may install its own pool (docs/architecture.md,
+        // "The packet path"): the output must notice and copy, not wait for arrays that never come back.
+        using var receiver = new ZmqPullReceiver();
+        var settings = new ZmqSettings { Host = "127.0.0.1", Port = receiver.Port, Hwm = 2 };
+        OutputContext context = NetTest.Context(settings, "zmq");
+        var transport = (ZmqTransport)new ZmqOutputType().Create(settings, context).Transport;
+        var buffer = new SendBuffer(ZmqFormat.MaxMessageBytes, 1);
+        var expected = new List<byte[]>();
+        void SendOne(int i)
+        {
+            buffer.Length = 200_000 + i;
+            new Random(i).NextBytes(buffer.All[..buffer.Length]);
+            expected.Add(buffer.Written.ToArray());
+            buffer.PacketCount = 1;
+            buffer.PacketBytes = 100;
+            transport.Send(buffer);
+            buffer.Reset();
+        }
+
+        try
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                SendOne(i);
+                Assert.That(Run.Until(() => receiver.Messages().Count == i + 1, 10_000), Is.True, "sent one at a time");
+            }
+
+            Assert.That(NetMqBufferPool.IsInstalled(), Is.True);
+            NetMQ.BufferPool.SetBufferManagerBufferPool(16 << 20, 2 << 20);
+            Assert.That(NetMqBufferPool.IsInstalled(), Is.False);
+            for (int i = 5; i < 40; i++)
+            {
+                SendOne(i);
+                Assert.That(Run.Until(() => receiver.Messages().Count == i + 1, 10_000), Is.True, $"batch {i} arrives");
+            }
+        }
+        finally
+        {
+            NetMQ.BufferPool.SetCustomBufferPool(NetMqBufferPool.Instance!);
+        }
+
+        transport.Close();
+        transport.Dispose();
+        Assert.That(context.Counters.Sender.FailedSends, Is.Zero, "no batch waited for an array that could not come back");
+        Assert.That(receiver.Messages().Select(m => NetTest.Hex(m)), Is.EqualTo(expected.Select(m => NetTest.Hex(m))));
+    }
+
     private static async Task<OutputCounterSnapshot> Replay(ExecutionModel model, List<(byte[] Frame, long TimestampNanos)> frames, ZmqSettings settings)
     {
         var config = new CpworkerConfig
