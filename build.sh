@@ -100,14 +100,7 @@ case "$cmd" in
     publish_self_contained
     eng/packaging/deb.sh "$ROOT" "$(version)"
     eng/packaging/image.sh "$ROOT" "$(version)"
-    # The log is kept so a failure is repeated, with its message, at the very end of the output.
-    mkdir -p artifacts
-    local_log=artifacts/test-console.log
-    if ! dotnet test Cpworker.sln -c "$CONFIGURATION" --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$local_log"; then
-      log "tests failed; the failures again:"
-      eng/test-failures.sh "$local_log"
-      exit 1
-    fi
+    eng/run-tests.sh "$CONFIGURATION" "$@"
     # A short fuzz of every parser (docs/fuzzing.md): a crash fails the run.
     eng/fuzz.sh all "${FUZZ_SMOKE_SECONDS:-6}" artifacts/fuzz-smoke
     ;;
