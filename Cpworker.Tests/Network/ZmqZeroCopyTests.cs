@@ -170,6 +170,64 @@ public sealed class ZmqZeroCopyTests
     }
 
     [Test]
+    public void A_receiver_that_goes_away_in_the_middle_of_a_batch_costs_no_array()
+    {
+        // NetMQ closes the message it was writing when the connection breaks: its array must come
+        // back, or every broken connection would shrink the output's arrays until it only drops.
+        int port = FreeTcpPort();
+        string cache = Path.Combine(Path.GetTempPath(), "cpw-test-zmq-sink");
+        var settings = new ZmqSettings { Host = "127.0.0.1", Port = port, Hwm = 3 };
+        OutputContext context = NetTest.Context(settings, "zmq");
+        var transport = (ZmqTransport)new ZmqOutputType().Create(settings, context).Transport;
+        var buffer = new SendBuffer(ZmqFormat.MaxMessageBytes, 1);
+        void SendOne()
+        {
+            buffer.All[..24].Clear();
+            buffer.All[1] = 2;
+            buffer.All[3] = 1;
+            buffer.Length = ZmqFormat.MaxMessageBytes;
+            buffer.PacketCount = 1;
+            buffer.PacketBytes = 1000;
+            transport.Send(buffer);
+            buffer.Reset();
+        }
+
+        for (int round = 0; round < 3; round++)
+        {
+            using (ZmqSink? first = ZmqSink.TryStartC(cache, port: port))
+            {
+                Assert.That(first, Is.Not.Null, "the C receiver builds (gcc, libzmq3-dev: ./build.sh installs them)");
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                while (first!.Stats().Messages < 5 && clock.Elapsed < TimeSpan.FromSeconds(10))
+                {
+                    SendOne();
+                }
+
+                for (int i = 0; i < 20; i++)
+                {
+                    SendOne(); // batches in flight while the receiver exits
+                }
+            }
+
+            Assert.That(transport.Buffers.Created, Is.LessThanOrEqualTo(transport.Buffers.Limit));
+        }
+
+        // A receiver again: what is queued arrives, every array comes back, and batches are taken.
+        using ZmqSink? last = ZmqSink.TryStartC(cache, port: port);
+        Assert.That(Run.Until(() => transport.Buffers.Outstanding == 0, 15_000), Is.True, $"arrays back: {transport.Buffers.Outstanding} still out");
+        long failed = context.Counters.Sender.FailedSends;
+        for (int i = 1; i <= 10; i++)
+        {
+            SendOne();
+            Assert.That(Run.Until(() => transport.Buffers.Outstanding == 0, 10_000), Is.True, "written out");
+        }
+
+        Assert.That(context.Counters.Sender.FailedSends, Is.EqualTo(failed), "no batch finds the output without arrays");
+        Assert.That(last!.WaitFor(long.MaxValue, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)).Messages, Is.GreaterThanOrEqualTo(10));
+        transport.Dispose();
+    }
+
+    [Test]
     public void When_something_replaces_netmqs_buffer_pool_batches_are_copied_and_still_arrive_whole()
     {
         // A process that also runs a NetMQ receiver may install its own pool (docs/architecture.md,
