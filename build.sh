@@ -19,6 +19,8 @@ CONFIGURATION=${CONFIGURATION:-Release}
 APT_PACKAGES=(libpcap0.8 libpcap0.8-dev tcpdump tshark tcpreplay iproute2 procps python3-zmq libzmq5 ca-certificates e2fsprogs afl++)
 # A real Prometheus server scrapes the daemon's metrics endpoint in the metrics tests.
 APT_PACKAGES+=(prometheus)
+# The benchmark harness compiles its C baselines with gcc; the C ZMQ receiver links libzmq.
+APT_PACKAGES+=(gcc libc6-dev libzmq3-dev)
 # bash and zsh run the generated completion scripts; man-db renders the man page in its test.
 APT_PACKAGES+=(bash zsh man-db groff-base)
 

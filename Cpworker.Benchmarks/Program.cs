@@ -28,6 +28,11 @@ internal static class Program
             return FastPathCompare.Run(args[1..], Console.Out);
         }
 
+        if (args.Length > 0 && args[0] == "zmqspan")
+        {
+            return ZmqSpanCompare.Run(args[1..], Console.Out);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

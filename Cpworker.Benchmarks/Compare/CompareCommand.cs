@@ -49,7 +49,12 @@ internal static class CompareCommand
         log.WriteLine($"capture: {capture.Path}: {capture.Packets} packets, {capture.AverageFrame:F0} bytes on average; load {loadBefore}");
         string work = Directory.CreateTempSubdirectory("cpw-compare-").FullName;
         var results = new List<RunResult>();
-        using var receivers = new Receivers(options.Outputs);
+        using var receivers = new Receivers(options.Outputs, options.CacheDirectory);
+        if (receivers.ZmqKind is { } zmqKind)
+        {
+            log.WriteLine($"zmq receiver: {zmqKind}");
+        }
+
         try
         {
             var daemon = new DaemonRunner(options, work);

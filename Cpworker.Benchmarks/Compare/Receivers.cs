@@ -6,8 +6,8 @@ internal sealed class Receivers : IDisposable
     private readonly UdpDrain? _vxlan;
     private readonly ZmqDrain? _zmq;
 
-    /// <summary>Starts a receiver for each of <paramref name="outputs"/> that needs one.</summary>
-    public Receivers(IEnumerable<string> outputs)
+    /// <summary>Starts a receiver for each of <paramref name="outputs"/> that needs one; a C receiver is compiled into <paramref name="cacheDirectory"/>.</summary>
+    public Receivers(IEnumerable<string> outputs, string? cacheDirectory = null)
     {
         if (outputs.Contains("vxlan"))
         {
@@ -16,7 +16,7 @@ internal sealed class Receivers : IDisposable
 
         if (outputs.Contains("zmq"))
         {
-            _zmq = new ZmqDrain();
+            _zmq = new ZmqDrain(cacheDirectory);
         }
     }
 
@@ -25,6 +25,9 @@ internal sealed class Receivers : IDisposable
 
     /// <summary>The ZMQ receiver's TCP port.</summary>
     public int ZmqPort => _zmq?.Port ?? 0;
+
+    /// <summary>Which ZMQ receiver runs; null without one.</summary>
+    public string? ZmqKind => _zmq?.Kind;
 
     /// <summary>Zeroes every receiver's count.</summary>
     public void Reset()

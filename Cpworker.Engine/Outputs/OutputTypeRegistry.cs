@@ -25,6 +25,9 @@ public sealed class OutputTypeRegistry
     public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OutputType? type) =>
         _types.TryGetValue(name, out type);
 
+    /// <summary>Every registered type.</summary>
+    internal IEnumerable<OutputType> Types => _types.Values;
+
     /// <summary>True when <paramref name="name"/> is a registered type.</summary>
     public bool Contains(string name) => _types.ContainsKey(name);
 }

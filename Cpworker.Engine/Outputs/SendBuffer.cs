@@ -9,24 +9,26 @@ namespace Cpworker.Engine.Outputs;
 /// <remarks>
 /// Owned by exactly one side at a time. The encoder rents it from its <see cref="ISendLane"/>,
 /// fills it and submits it; from then on it belongs to the transport until the lane takes it back.
+/// A transport that hands the bytes on without copying (ZMQ) swaps them for bytes of its own with
+/// <see cref="ExchangeStorage"/> during its send.
 /// </remarks>
 public sealed unsafe class SendBuffer
 {
     /// <summary>The bytes; pinned so that the transport can pass pointers to the kernel.</summary>
-    private readonly byte[] _data;
+    private byte[] _data;
 
     /// <summary>Creates a buffer of <paramref name="capacity"/> bytes with room for <paramref name="maxMessages"/> datagrams.</summary>
     public SendBuffer(int capacity, int maxMessages)
     {
-        _data = GC.AllocateUninitializedArray<byte>(capacity, pinned: true);
+        _data = AllocateStorage(capacity);
         Pointer = (byte*)Unsafe.AsPointer(ref _data[0]);
         MessageOffsets = new int[Math.Max(1, maxMessages)];
         MessageLengths = new int[Math.Max(1, maxMessages)];
         MessagePacketBytes = new int[Math.Max(1, maxMessages)];
     }
 
-    /// <summary>Address of the first byte; stable for the buffer's lifetime.</summary>
-    public byte* Pointer { get; }
+    /// <summary>Address of the first byte; stable until <see cref="ExchangeStorage"/>.</summary>
+    public byte* Pointer { get; private set; }
 
     /// <summary>Size of the buffer.</summary>
     public int Capacity => _data.Length;
@@ -81,6 +83,29 @@ public sealed unsafe class SendBuffer
         MessageLengths[i] = length;
         MessagePacketBytes[i] = packetBytes;
         Length += length;
+    }
+
+    /// <summary>Bytes for a <see cref="SendBuffer"/> of <paramref name="capacity"/>: pinned, so that <see cref="Pointer"/> stays valid.</summary>
+    public static byte[] AllocateStorage(int capacity) => GC.AllocateUninitializedArray<byte>(capacity, pinned: true);
+
+    /// <summary>
+    /// Gives the written bytes away without copying them: the buffer takes <paramref name="replacement"/>
+    /// as its storage (same length; from <see cref="AllocateStorage"/> or an earlier exchange) and
+    /// returns the array it had, which from now on belongs to the caller. Only the transport calls
+    /// this, during its send; the counts and lengths stay as they are.
+    /// </summary>
+    public byte[] ExchangeStorage(byte[] replacement)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        if (replacement.Length != _data.Length)
+        {
+            throw new ArgumentException($"the replacement holds {replacement.Length} bytes, the buffer {_data.Length}", nameof(replacement));
+        }
+
+        byte[] old = _data;
+        _data = replacement;
+        Pointer = (byte*)Unsafe.AsPointer(ref replacement[0]);
+        return old;
     }
 
     /// <summary>Empties the buffer. Bytes are not cleared.</summary>

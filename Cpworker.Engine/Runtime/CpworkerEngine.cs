@@ -126,6 +126,15 @@ public sealed partial class CpworkerEngine : IAsyncDisposable
         _summary.Dispose();
         TimeSpan timeout = drainTimeout ?? DefaultDrainTimeout;
         await Task.WhenAll(runners.Select(r => r.StopAsync(timeout))).ConfigureAwait(false);
+
+        // Every task has flushed its last batch (or given up): channel readers can now see the end.
+        foreach (OutputType type in _registry.Types)
+        {
+            if (type is ChannelOutputType channel)
+            {
+                channel.Output.Complete();
+            }
+        }
     }
 
     /// <summary>Every task's state and counters now.</summary>

@@ -42,6 +42,26 @@ public sealed class CpworkerEngineOptions
     }
 
     /// <summary>
+    /// Lets configurations use <c>"type": "<paramref name="type"/>"</c> for an output the application
+    /// reads as a channel: <c>await foreach</c> over <paramref name="output"/>'s
+    /// <see cref="PacketChannelOutput.Reader"/>. Every output of this type, in every task, writes to
+    /// <paramref name="output"/>; the channel completes when the engine stops.
+    /// </summary>
+    /// <exception cref="ArgumentException">The type name is empty or already taken.</exception>
+    public CpworkerEngineOptions AddOutput(string type, PacketChannelOutput output)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentNullException.ThrowIfNull(output);
+        if (Registry.Contains(type))
+        {
+            throw new ArgumentException($"an output type \"{type}\" is already registered", nameof(type));
+        }
+
+        Registry.Add(new ChannelOutputType(type, output));
+        return this;
+    }
+
+    /// <summary>
     /// Lets configurations use <c>"type": "<paramref name="type"/>.Name"</c> for an output that runs
     /// inline on the packet path like cpworker's own (the Cpworker.Outputs package registers its
     /// types this way). A type of the same name is replaced.

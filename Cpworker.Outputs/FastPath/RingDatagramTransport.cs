@@ -16,9 +16,11 @@ namespace Cpworker.Outputs.FastPath;
 /// larger than the path MTU (the kernel fragments it).
 /// </summary>
 /// <remarks>
-/// <para>The next hop comes from the kernel (<see cref="NextHopResolver"/>), looked up again every
-/// <see cref="RefreshInterval"/> from <see cref="Send"/> and <see cref="OnTick"/>: a moved route or a changed
-/// neighbour is followed within that time; a new egress interface gets a new ring.</para>
+/// <para>The next hop comes from the kernel (<see cref="NextHopResolver"/>). It is looked up again on the first
+/// <see cref="Send"/> or <see cref="OnTick"/> after rtnetlink announced a route, neighbour, address or link
+/// change (<see cref="RouteChangeMonitor"/>, one listener for all outputs), and every
+/// <see cref="SafetyNetInterval"/> in case a notification was lost; where no rtnetlink subscription is possible,
+/// every <see cref="RefreshInterval"/>. A new egress interface gets a new ring.</para>
 /// <para>Congestion (docs/architecture.md): a ring whose slots are all still the kernel's is full. A live task
 /// drops the rest of the buffer for this output only (error drops); a replay waits for slots, up to
 /// <see cref="ReplayWait"/> without progress (a dead interface) and within the task's stop budget, and after
@@ -28,8 +30,11 @@ namespace Cpworker.Outputs.FastPath;
 /// </remarks>
 internal sealed unsafe class RingDatagramTransport : OutputTransport
 {
-    /// <summary>How often the next hop is looked up again.</summary>
+    /// <summary>How often the next hop is looked up again without an rtnetlink subscription.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often the next hop is looked up again with an rtnetlink subscription, in case a notification was lost.</summary>
+    public static readonly TimeSpan SafetyNetInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest wait of a replay for a ring slot without any slot coming back.</summary>
     public static readonly TimeSpan ReplayWait = TimeSpan.FromSeconds(1);
@@ -57,6 +62,12 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
 
     private readonly SendPath _mode;
     private PacketTxRing? _ring;
+
+    /// <summary>The shared rtnetlink listener; null where none could be opened (then the lookup polls).</summary>
+    private RouteChangeMonitor? _monitor;
+
+    /// <summary>The monitor's generation at the last lookup.</summary>
+    private int _lookedUpGeneration;
 
     /// <summary>True when <c>auto</c> found that no ring can be opened here (no CAP_NET_RAW): socket path for good.</summary>
     private bool _ringDisabled;
@@ -92,7 +103,7 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
         _replay = context.IsReplay;
         _stop = context.Stop;
         _time = context.Time;
-        _refreshTicks = (long)(RefreshInterval.TotalSeconds * _time.TimestampFrequency);
+
         _counters = context.Counters.Sender;
         _logger = context.Logger;
         _errorLog = new LogThrottle(context.Time, TimeSpan.FromMinutes(1));
@@ -107,7 +118,7 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
             throw new OutputStartException($"send_path packet_ring: {ex.Message}", ex);
         }
 
-        if (!CanOpenPacketSockets(out string reason))
+        if (!PacketRingInterop.CanOpenPacketSocket(out string reason))
         {
             if (mode == SendPath.PacketRing)
             {
@@ -118,8 +129,26 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
             _ringDisabled = true;
             TransportLog.SocketPathChosen(_logger, _displayName, reason);
         }
+        else
+        {
+            _monitor = RouteChangeMonitor.Acquire();
+            _lookedUpGeneration = _monitor?.Generation ?? 0;
+        }
 
-        Refresh(startup: true);
+        TimeSpan interval = _monitor is null ? RefreshInterval : SafetyNetInterval;
+        _refreshTicks = (long)(interval.TotalSeconds * _time.TimestampFrequency);
+        try
+        {
+            Refresh(startup: true);
+        }
+        catch (OutputStartException)
+        {
+            // The caller disposes the socket path; what this constructor opened is released here.
+            _monitor?.Release();
+            _monitor = null;
+            _resolver.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The next hop in use, when resolved; for tests and logs.</summary>
@@ -218,6 +247,8 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
     {
         _ring?.Dispose();
         _ring = null;
+        _monitor?.Release();
+        _monitor = null;
         _resolver.Dispose();
         _socketPath.Dispose();
         base.Dispose();
@@ -226,8 +257,11 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
     private void RefreshIfDue()
     {
         long now = _time.GetTimestamp();
-        if (now >= _nextRefresh)
+        int generation = _monitor?.Generation ?? 0;
+        if (generation != _lookedUpGeneration || now >= _nextRefresh)
         {
+            // The generation is read before the lookup: a change announced during it causes one more.
+            _lookedUpGeneration = generation;
             _nextRefresh = now + _refreshTicks;
             Refresh(startup: false);
         }
@@ -273,12 +307,12 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
     private bool OpenRing(in NextHop hop, bool startup)
     {
         int largestFrame = _headers.Length + Math.Min(_maxDatagram, hop.Mtu - _headers.IpOverhead);
-        int frameSize = (int)Math.Min(65_536, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(largestFrame + 32)));
+        int frameSize = (int)Math.Min(65_536, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(largestFrame + PacketTxRing.SlotOverhead)));
         int frames = Math.Max(MinFrames, RingBytes / frameSize);
         PacketTxRing ring;
         try
         {
-            ring = PacketTxRing.Open(hop.InterfaceIndex, frameSize, frames);
+            ring = PacketTxRing.Open(hop.InterfaceIndex, frameSize, frames, etherType: hop.IsIpv6 ? (ushort)0x86DD : (ushort)0x0800);
         }
         catch (IOException ex)
         {
@@ -300,21 +334,6 @@ internal sealed unsafe class RingDatagramTransport : OutputTransport
         }
 
         _ring = ring;
-        return true;
-    }
-
-    /// <summary>Whether this process may open AF_PACKET sockets (CAP_NET_RAW in its network namespace).</summary>
-    private static bool CanOpenPacketSockets(out string reason)
-    {
-        int fd = PacketRingInterop.Socket(PacketRingInterop.AfPacket, PacketRingInterop.SockRaw | PacketRingInterop.SockCloexec, 0);
-        if (fd < 0)
-        {
-            reason = $"cannot open an AF_PACKET socket: {PacketRingInterop.ErrorText(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())} (needs CAP_NET_RAW)";
-            return false;
-        }
-
-        PacketRingInterop.Close(fd);
-        reason = "";
         return true;
     }
 

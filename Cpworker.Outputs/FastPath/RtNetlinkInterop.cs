@@ -86,6 +86,73 @@ internal static unsafe partial class RtNetlinkInterop
     /// <summary><c>SO_RCVTIMEO</c>.</summary>
     public const int SoRcvTimeo = 20;
 
+    /// <summary><c>SO_RCVBUF</c>.</summary>
+    public const int SoRcvBuf = 8;
+
+    /// <summary><c>SO_RCVBUFFORCE</c> (needs CAP_NET_ADMIN).</summary>
+    public const int SoRcvBufForce = 33;
+
+    /// <summary><c>POLLIN</c>.</summary>
+    public const short PollIn = 1;
+
+    /// <summary><c>MSG_DONTWAIT</c>.</summary>
+    public const int MsgDontWait = 0x40;
+
+    /// <summary><c>EINTR</c>.</summary>
+    public const int EIntr = 4;
+
+    /// <summary><c>ENOBUFS</c>: on a netlink socket, the kernel dropped notifications (receive buffer full).</summary>
+    public const int ENoBufs = 105;
+
+    /// <summary><c>EFD_CLOEXEC</c>.</summary>
+    public const int EfdCloexec = 0x80000;
+
+    /// <summary><c>EFD_NONBLOCK</c>.</summary>
+    public const int EfdNonblock = 0x800;
+
+    /// <summary>Linux <c>struct sockaddr_nl</c> (12 bytes).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SockAddrNl
+    {
+        /// <summary><c>nl_family</c> = <see cref="AfNetlink"/>.</summary>
+        public ushort Family;
+
+        /// <summary><c>nl_pad</c>.</summary>
+        public ushort Pad;
+
+        /// <summary><c>nl_pid</c>: 0, the kernel assigns one.</summary>
+        public uint Pid;
+
+        /// <summary><c>nl_groups</c>: multicast groups (bit n-1 for group n).</summary>
+        public uint Groups;
+    }
+
+    /// <summary>Linux <c>struct pollfd</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        /// <summary><c>fd</c>.</summary>
+        public int Fd;
+
+        /// <summary><c>events</c>.</summary>
+        public short Events;
+
+        /// <summary><c>revents</c>.</summary>
+        public short REvents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+    public static partial int Bind(int fd, SockAddrNl* address, uint length);
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
+
+    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initial, int flags);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, void* buffer, nuint length);
+
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     public static partial int Socket(int domain, int type, int protocol);
 

@@ -38,6 +38,18 @@ internal static unsafe partial class PacketRingInterop
     /// <summary><c>PACKET_QDISC_BYPASS</c>.</summary>
     public const int PacketQdiscBypass = 20;
 
+    /// <summary><c>PACKET_VNET_HDR</c>: each frame starts with a <c>struct virtio_net_hdr</c>.</summary>
+    public const int PacketVnetHdr = 15;
+
+    /// <summary><c>sizeof(struct virtio_net_hdr)</c>: flags, gso_type, hdr_len, gso_size, csum_start, csum_offset.</summary>
+    public const int VirtioNetHeaderLength = 10;
+
+    /// <summary>What the kernel allows beyond the MTU in a raw Ethernet frame: 14-byte header + one 4-byte VLAN tag.</summary>
+    public const int EthernetHeaderWithVlan = 18;
+
+    /// <summary><c>SIOCGIFMTU</c>.</summary>
+    public const uint SiocGifMtu = 0x8921;
+
     /// <summary><c>TPACKET_V2</c>.</summary>
     public const int TPacketV2 = 1;
 
@@ -159,11 +171,36 @@ internal static unsafe partial class PacketRingInterop
     [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
     public static partial nint Send(int fd, void* buffer, nuint length, int flags);
 
+    /// <summary><c>sendto(fd, NULL, 0, flags, sockaddr_ll)</c> kicks the TX ring naming interface and protocol.</summary>
+    [LibraryImport("libc", EntryPoint = "sendto", SetLastError = true)]
+    public static partial nint SendTo(int fd, void* buffer, nuint length, int flags, SockAddrLl* address, uint addressLength);
+
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 
+    [LibraryImport("libc", EntryPoint = "if_indextoname", SetLastError = true)]
+    public static partial byte* IfIndexToName(uint index, byte* name);
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, nuint request, void* argument);
+
     [LibraryImport("libc", EntryPoint = "if_nametoindex", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial uint IfNameToIndex(string name);
+
+    /// <summary>Whether this process may open AF_PACKET sockets (CAP_NET_RAW in its network namespace); else why not.</summary>
+    public static bool CanOpenPacketSocket(out string reason)
+    {
+        int fd = Socket(AfPacket, SockRaw | SockCloexec, 0);
+        if (fd < 0)
+        {
+            reason = $"cannot open an AF_PACKET socket: {ErrorText(Marshal.GetLastPInvokeError())} (needs CAP_NET_RAW)";
+            return false;
+        }
+
+        Close(fd);
+        reason = "";
+        return true;
+    }
 
     /// <summary>The text of an errno value, with its number.</summary>
     public static string ErrorText(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";

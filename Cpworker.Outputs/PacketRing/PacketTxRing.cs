@@ -21,15 +21,29 @@ namespace Cpworker.Outputs.PacketRing;
 /// <see cref="TryAcquire"/> hand it out again. Slots are used strictly in ring order, which is also
 /// the order in which the kernel sends them.</para>
 /// <para>Not thread-safe: one thread at a time fills, kicks and reclaims (the output's sender thread,
-/// or the packet thread under rtc). Allocates nothing after <see cref="Open(int, int, int, bool)"/>.</para>
-/// <para>Frames the kernel refuses (longer than the device MTU + link header, shorter than the link
-/// header) are skipped by the kernel (<c>PACKET_LOSS</c>) and look sent: the caller checks lengths
-/// against the MTU before it commits.</para>
+/// or the packet thread under rtc). Allocates nothing after <see cref="Open(int, int, int, bool, ushort)"/>.</para>
+/// <para>Each slot starts with a <c>virtio_net_hdr</c> (<c>PACKET_VNET_HDR</c>) whose <c>hdr_len</c> covers the
+/// whole frame: the kernel then copies the frame into the skb's linear data instead of attaching the slot's
+/// page as a zero-copy fragment. That copy (one small memcpy into memory the skb allocates anyway) is
+/// cheaper than what a zero-copy fragment costs at a veth or <c>lo</c>, where the kernel has to copy it
+/// into freshly allocated pages (<c>skb_copy_ubufs</c>) and walk it with <c>skb_copy_bits</c> to find the
+/// headers (measured: docs/architecture.md, "Send paths: measured"). The kernel skips its own MTU check for
+/// frames with a virtio header, so <see cref="Commit"/> refuses a frame longer than the device took at
+/// <see cref="Open(int, int, int, bool, ushort)"/> (MTU + Ethernet header + VLAN tag), as the kernel would.
+/// Without <c>PACKET_VNET_HDR</c> (older kernels) the ring works as before, with zero-copy fragments.</para>
+/// <para>Frames the kernel refuses (shorter than the link header) are skipped by the kernel
+/// (<c>PACKET_LOSS</c>) and look sent.</para>
 /// </remarks>
 internal sealed unsafe class PacketTxRing : IDisposable
 {
+    /// <summary>Bytes of a slot that are not frame: the slot header and the virtio header.</summary>
+    public const int SlotOverhead = TxDataOffset + VirtioNetHeaderLength;
+
     /// <summary>Smallest ring block: the kernel allocates the ring in blocks of whole pages.</summary>
     private const int MinBlockSize = 64 * 1024;
+
+    /// <summary>Bytes of <c>struct virtio_net_hdr</c> in front of each frame; 0 without <c>PACKET_VNET_HDR</c>.</summary>
+    private readonly int _vnetHeader;
 
     private readonly int _frameSize;
     private readonly nuint _mapLength;
@@ -45,24 +59,35 @@ internal sealed unsafe class PacketTxRing : IDisposable
     /// <summary>Committed slots not yet given back (between <see cref="_tail"/> and <see cref="_head"/>).</summary>
     private int _inFlight;
 
+    /// <summary>Where a kick sends: the interface and, when not 0, the frames' EtherType (network order).</summary>
+    private SockAddrLl _kickAddress;
+
     /// <summary>True between <see cref="TryAcquire"/> and <see cref="Commit"/>.</summary>
     private bool _acquired;
 
-    private PacketTxRing(int fd, byte* map, nuint mapLength, int frameSize, int frameCount, int ifIndex)
+    private PacketTxRing(int fd, byte* map, nuint mapLength, int frameSize, int frameCount, int ifIndex, int vnetHeader, int deviceMaxFrame)
     {
         _fd = fd;
         _map = map;
         _mapLength = mapLength;
         _frameSize = frameSize;
+        _vnetHeader = vnetHeader;
         FrameCount = frameCount;
         InterfaceIndex = ifIndex;
+        MaxFrameLength = Math.Min(frameSize - TxDataOffset - vnetHeader, deviceMaxFrame);
     }
 
     /// <summary>Slots in the ring.</summary>
     public int FrameCount { get; }
 
-    /// <summary>Bytes a slot holds: the longest frame (link-layer header included) it can send.</summary>
-    public int MaxFrameLength => _frameSize - TxDataOffset;
+    /// <summary>
+    /// The longest frame (link-layer header included) a slot holds and the device took when the ring was
+    /// opened (MTU + 14-byte Ethernet header + 4-byte VLAN tag, the kernel's own limit).
+    /// </summary>
+    public int MaxFrameLength { get; }
+
+    /// <summary>True when the kernel copies each frame into the skb (<c>PACKET_VNET_HDR</c>), false when it attaches the slot's page.</summary>
+    public bool CopiesIntoSkb => _vnetHeader > 0;
 
     /// <summary>The interface the socket is bound to.</summary>
     public int InterfaceIndex { get; }
@@ -79,7 +104,14 @@ internal sealed unsafe class PacketTxRing : IDisposable
     /// each (a power of two from 64 to 65 536; 32 of them are the slot header). Throws
     /// <see cref="IOException"/> naming the step that failed (CAP_NET_RAW is needed).
     /// </summary>
-    public static PacketTxRing Open(int ifIndex, int frameSize, int frameCount, bool qdiscBypass = true)
+    /// <param name="ifIndex">The interface.</param>
+    /// <param name="frameSize">Bytes per slot.</param>
+    /// <param name="frameCount">Slots wanted.</param>
+    /// <param name="qdiscBypass"><c>PACKET_QDISC_BYPASS</c>.</param>
+    /// <param name="etherType">The EtherType of every frame when they all have the same (0x0800, 0x86DD), else 0. Each kick
+    /// then names it (<c>sll_protocol</c>), so the kernel does not read it out of every frame (measured ~3 % of the
+    /// kernel's cost per frame on a veth).</param>
+    public static PacketTxRing Open(int ifIndex, int frameSize, int frameCount, bool qdiscBypass = true, ushort etherType = 0)
     {
         if (frameSize < 64 || frameSize > 65_536 || (frameSize & (frameSize - 1)) != 0)
         {
@@ -105,6 +137,10 @@ internal sealed unsafe class PacketTxRing : IDisposable
         {
             SetInt(fd, SolPacket, PacketVersion, TPacketV2, "PACKET_VERSION TPACKET_V2");
             SetInt(fd, SolPacket, PacketLoss, 1, "PACKET_LOSS");
+
+            // Must precede PACKET_TX_RING. Where the kernel refuses it, frames stay zero-copy fragments.
+            int vnetHeader = SetIntRaw(fd, SolPacket, PacketVnetHdr, 1) == 0 ? VirtioNetHeaderLength : 0;
+            int deviceMaxFrame = DeviceMtu(fd, ifIndex) + EthernetHeaderWithVlan;
             if (qdiscBypass)
             {
                 SetInt(fd, SolPacket, PacketQdiscBypass, 1, "PACKET_QDISC_BYPASS");
@@ -143,7 +179,9 @@ internal sealed unsafe class PacketTxRing : IDisposable
                 throw Failure($"bind to interface index {ifIndex}", "");
             }
 
-            return new PacketTxRing(fd, map, mapLength, frameSize, frameCount, ifIndex);
+            var ring = new PacketTxRing(fd, map, mapLength, frameSize, frameCount, ifIndex, vnetHeader, deviceMaxFrame);
+            ring._kickAddress = new SockAddrLl { Family = AfPacket, Protocol = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(etherType), IfIndex = ifIndex };
+            return ring;
         }
         catch
         {
@@ -157,9 +195,9 @@ internal sealed unsafe class PacketTxRing : IDisposable
         }
     }
 
-    /// <summary>Opens a ring on the interface called <paramref name="interfaceName"/>; see <see cref="Open(int, int, int, bool)"/>.</summary>
-    public static PacketTxRing Open(string interfaceName, int frameSize, int frameCount, bool qdiscBypass = true) =>
-        Open(IndexOf(interfaceName), frameSize, frameCount, qdiscBypass);
+    /// <summary>Opens a ring on the interface called <paramref name="interfaceName"/>; see <see cref="Open(int, int, int, bool, ushort)"/>.</summary>
+    public static PacketTxRing Open(string interfaceName, int frameSize, int frameCount, bool qdiscBypass = true, ushort etherType = 0) =>
+        Open(IndexOf(interfaceName), frameSize, frameCount, qdiscBypass, etherType);
 
     /// <summary>The index of the interface <paramref name="interfaceName"/> in the calling thread's namespace.</summary>
     public static int IndexOf(string interfaceName)
@@ -202,7 +240,7 @@ internal sealed unsafe class PacketTxRing : IDisposable
         }
 
         _acquired = true;
-        return slot + TxDataOffset;
+        return slot + TxDataOffset + _vnetHeader;
     }
 
     /// <summary>
@@ -219,7 +257,15 @@ internal sealed unsafe class PacketTxRing : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxFrameLength);
         byte* slot = Slot(_head);
-        *(uint*)(slot + 4) = (uint)length; // tp_len
+        if (_vnetHeader > 0)
+        {
+            // virtio_net_hdr: no checksum offload, no GSO; hdr_len = the whole frame, copied into the skb's linear data.
+            byte* vnet = slot + TxDataOffset;
+            new Span<byte>(vnet, _vnetHeader).Clear();
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(vnet + 2, 2), (ushort)length);
+        }
+
+        *(uint*)(slot + 4) = (uint)(length + _vnetHeader); // tp_len
         // The frame's bytes and tp_len must be visible before the kernel sees SEND_REQUEST.
         Volatile.Write(ref *(uint*)slot, StatusSendRequest);
         _acquired = false;
@@ -237,7 +283,14 @@ internal sealed unsafe class PacketTxRing : IDisposable
         ObjectDisposedException.ThrowIf(_map is null, this);
         while (true)
         {
-            nint r = Send(_fd, null, 0, MsgDontWait);
+            nint r;
+            fixed (SockAddrLl* address = &_kickAddress)
+            {
+                r = _kickAddress.Protocol == 0
+                    ? Send(_fd, null, 0, MsgDontWait)
+                    : SendTo(_fd, null, 0, MsgDontWait, address, (uint)sizeof(SockAddrLl));
+            }
+
             if (r >= 0)
             {
                 errno = 0;
@@ -310,6 +363,19 @@ internal sealed unsafe class PacketTxRing : IDisposable
     }
 
     private static uint Status(byte* slot) => Volatile.Read(ref *(uint*)slot);
+
+    /// <summary>The MTU of interface <paramref name="ifIndex"/> (SIOCGIFMTU on <paramref name="fd"/>).</summary>
+    private static int DeviceMtu(int fd, int ifIndex)
+    {
+        byte* ifreq = stackalloc byte[40];
+        new Span<byte>(ifreq, 40).Clear();
+        if (IfIndexToName((uint)ifIndex, ifreq) is null || Ioctl(fd, SiocGifMtu, ifreq) != 0)
+        {
+            throw Failure($"reading the MTU of interface index {ifIndex}", "");
+        }
+
+        return *(int*)(ifreq + 16);
+    }
 
     private static void SetInt(int fd, int level, int name, int value, string what)
     {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Cpworker.Outputs.Vxlan;
 
@@ -20,6 +21,22 @@ internal static class InternetChecksum
         ref byte p = ref MemoryMarshal.GetReference(data);
         ulong le = 0;
         int i = 0;
+        if (Vector256.IsHardwareAccelerated && data.Length >= 64)
+        {
+            // 32 bytes a step: eight 32-bit words widened into 64-bit lanes (no overflow for any IP packet).
+            // Two accumulators keep the adds independent. Measured: OuterHeadersBenchmarks.ChecksumOnly.
+            Vector256<ulong> a = Vector256<ulong>.Zero;
+            Vector256<ulong> b = Vector256<ulong>.Zero;
+            for (; i + 32 <= data.Length; i += 32)
+            {
+                (Vector256<ulong> lower, Vector256<ulong> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref Unsafe.As<byte, uint>(ref Unsafe.Add(ref p, i))));
+                a += lower;
+                b += upper;
+            }
+
+            le = Vector256.Sum(a + b);
+        }
+
         for (; i + 8 <= data.Length; i += 8)
         {
             ulong v = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, i));

@@ -1,23 +1,32 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NetMQ;
 
 namespace Cpworker.Outputs.Zmq;
 
 /// <summary>
-/// NetMQ's process-wide message buffer pool, replaced once: NetMQ's default allocates a new array
-/// per message, and a batch of up to 1 MiB is a large object that would feed gen-2 collections.
-/// The replacement pools with NetMQ's <see cref="BufferManagerBufferPool"/> and also reports when
-/// a watched buffer comes back, which is the only sign NetMQ gives that a message has been written
-/// to its TCP connection (see <see cref="ReturnWatch"/>).
+/// NetMQ's process-wide message buffer pool, replaced once. It lets a ZMQ output put its filled
+/// batch array into a NetMQ message without copying it (<see cref="TryWrap"/>), and gives the
+/// array back to that output's <see cref="ZmqBatchBuffers"/> when NetMQ closes the message: the
+/// pool's return is the only sign NetMQ gives that a message has been written to its TCP
+/// connection (or dropped). Other messages are pooled with NetMQ's <see cref="BufferManagerBufferPool"/>.
 /// </summary>
 internal sealed class NetMqBufferPool : IBufferPool
 {
-    /// <summary>Most bytes the pool keeps: a few dozen full batches.</summary>
+    /// <summary>Most bytes the pool keeps for messages that are not batches of an output.</summary>
     public const long MaxPoolBytes = 64L << 20;
 
     private static int s_configured;
 
-    /// <summary>Requests above this size (batches) get a whole batch-sized array from <see cref="_batches"/>.</summary>
+    /// <summary>The array <see cref="TryWrap"/> hands to the next <see cref="Take"/> on this thread.</summary>
+    [ThreadStatic]
+    private static byte[]? t_handOver;
+
+    /// <summary>What <see cref="IsInstalled"/> hands over to see whether it comes back.</summary>
+    private static readonly byte[] s_probe = new byte[1];
+
+    /// <summary>Requests above this size get a whole batch-sized array from <see cref="_batches"/>.</summary>
     private const int BatchArrayThreshold = 64 * 1024;
 
     /// <summary>Batch-sized arrays kept at most.</summary>
@@ -27,28 +36,17 @@ internal sealed class NetMqBufferPool : IBufferPool
     private readonly BufferManagerBufferPool _inner = new(MaxPoolBytes, BatchArrayThreshold);
 
     /// <summary>
-    /// Free arrays of <see cref="ZmqFormat.MaxMessageBytes"/>: every batch message takes one. NetMQ's
-    /// bucketed pool kept only a few arrays of that size and allocated a new 1 MiB array for most
-    /// batches (60 B per packet at 1 M packets/s); a batch array is allocated only while more
-    /// batches than <see cref="MaxPooledBatches"/> are in flight.
+    /// Free arrays of <see cref="ZmqFormat.MaxMessageBytes"/> for large messages that are not an
+    /// output's batches (received ones, in a process that also receives); NetMQ's bucketed pool
+    /// would allocate a new 1 MiB array for most of them.
     /// </summary>
     private readonly ConcurrentStack<byte[]> _batches = new();
 
-    /// <summary>Buffers someone waits for, by reference.</summary>
-    private readonly ConcurrentDictionary<byte[], ReturnWatch> _watched = new(ReferenceEqualityComparer.Instance);
-
-    /// <summary>Entries in <see cref="_watched"/>; read on every return so that the common case costs one load.</summary>
-    private int _watchCount;
-
-    /// <summary>Batch arrays allocated up front (untouched memory until used): what a replay keeps in flight, and some.</summary>
-    private const int PreallocatedBatches = 16;
+    /// <summary>Whose batch array an array is, by reference; weak, so a lost array leaves no entry behind.</summary>
+    private readonly ConditionalWeakTable<byte[], ZmqBatchBuffers> _owners = new();
 
     private NetMqBufferPool()
     {
-        for (int i = 0; i < PreallocatedBatches; i++)
-        {
-            _batches.Push(GC.AllocateUninitializedArray<byte>(ZmqFormat.MaxMessageBytes));
-        }
     }
 
     /// <summary>The installed pool; null until <see cref="EnsureConfigured"/>.</summary>
@@ -65,9 +63,81 @@ internal sealed class NetMqBufferPool : IBufferPool
         }
     }
 
+    /// <summary>
+    /// Initialises <paramref name="msg"/> as a pooled message of the first <paramref name="length"/>
+    /// bytes of <paramref name="array"/>, without copying. True when it worked: the message owns the
+    /// array until NetMQ closes it, and then the array goes back to <paramref name="owner"/>. False
+    /// when NetMQ's pool is not this one any more (something else replaced it): the message then
+    /// holds a fresh array of that pool, for the caller to copy into, and <paramref name="array"/>
+    /// is still the caller's (to put back with <see cref="ZmqBatchBuffers.PutBack"/>).
+    /// </summary>
+    public bool TryWrap(ref Msg msg, byte[] array, int length, ZmqBatchBuffers owner)
+    {
+        if (!_owners.TryGetValue(array, out ZmqBatchBuffers? known) || !ReferenceEquals(known, owner))
+        {
+            _owners.AddOrUpdate(array, owner); // a send buffer's own array, seen for the first time
+        }
+
+        t_handOver = array;
+        try
+        {
+            msg.InitPool(length);
+        }
+        finally
+        {
+            t_handOver = null;
+        }
+
+        if (!MemoryMarshal.TryGetArray<byte>(msg.SliceAsMemory(), out ArraySegment<byte> held) || !ReferenceEquals(held.Array, array))
+        {
+            return false;
+        }
+
+        owner.HandedOver(); // before NetMQ can close the message
+        return true;
+    }
+
+    /// <summary>True while NetMQ's pool is this one (checked by handing a probe through it).</summary>
+    public static bool IsInstalled()
+    {
+        if (Instance is null)
+        {
+            return false;
+        }
+
+        t_handOver = s_probe;
+        byte[] got;
+        try
+        {
+            got = BufferPool.Take(1);
+        }
+        finally
+        {
+            t_handOver = null;
+        }
+
+        if (ReferenceEquals(got, s_probe))
+        {
+            return true;
+        }
+
+        BufferPool.Return(got);
+        return false;
+    }
+
+    /// <summary>Forgets <paramref name="array"/>: it leaves its owner's circulation.</summary>
+    public void Forget(byte[] array) => _owners.Remove(array);
+
     /// <inheritdoc/>
     public byte[] Take(int size)
     {
+        byte[]? handOver = t_handOver;
+        if (handOver is not null && size <= handOver.Length)
+        {
+            t_handOver = null;
+            return handOver;
+        }
+
         if (size <= BatchArrayThreshold || size > ZmqFormat.MaxMessageBytes)
         {
             return _inner.Take(size);
@@ -79,10 +149,19 @@ internal sealed class NetMqBufferPool : IBufferPool
     /// <inheritdoc/>
     public void Return(byte[] buffer)
     {
-        if (Volatile.Read(ref _watchCount) != 0 && _watched.TryRemove(buffer, out ReturnWatch? watch))
+        if (ReferenceEquals(buffer, s_probe))
         {
-            Interlocked.Decrement(ref _watchCount);
-            watch.Signal();
+            return;
+        }
+
+        if (_owners.TryGetValue(buffer, out ZmqBatchBuffers? owner))
+        {
+            if (!owner.Returned(buffer))
+            {
+                _owners.Remove(buffer);
+            }
+
+            return;
         }
 
         if (buffer.Length == ZmqFormat.MaxMessageBytes)
@@ -95,28 +174,6 @@ internal sealed class NetMqBufferPool : IBufferPool
         else
         {
             _inner.Return(buffer);
-        }
-    }
-
-    /// <summary>Signals <paramref name="watch"/> when <paramref name="buffer"/> comes back. Call before the buffer is handed to NetMQ.</summary>
-    public void Watch(byte[] buffer, ReturnWatch watch)
-    {
-        watch.Reset();
-        if (_watched.TryAdd(buffer, watch))
-        {
-            Interlocked.Increment(ref _watchCount);
-        }
-    }
-
-    /// <summary>
-    /// Stops <paramref name="watch"/> watching <paramref name="buffer"/> (its message was not sent, or
-    /// a later one is watched instead); a watch another transport has since put on the same array stays.
-    /// </summary>
-    public void Unwatch(byte[] buffer, ReturnWatch watch)
-    {
-        if (_watched.TryRemove(KeyValuePair.Create(buffer, watch)))
-        {
-            Interlocked.Decrement(ref _watchCount);
         }
     }
 

@@ -1,5 +1,5 @@
+using System.Diagnostics;
 using System.Net;
-using System.Runtime.InteropServices;
 using Cpworker.Engine.Logging;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
@@ -19,8 +19,10 @@ namespace Cpworker.Outputs.Zmq;
 /// <remarks>
 /// NetMQ sockets are not thread-safe: the socket is created on the first <see cref="Send"/> or
 /// <see cref="OnTick"/> and used and closed on that same thread (the output's sender thread under
-/// pipeline, the capture thread under rtc). Messages come from NetMQ's buffer pool
-/// (<see cref="NetMqBufferPool"/>) and are copied from the send buffer, which is reused at once.
+/// pipeline, the capture thread under rtc). A batch is not copied: the send buffer's array becomes
+/// the NetMQ message and the send buffer gets a free array of <see cref="ZmqBatchBuffers"/> in
+/// exchange; NetMQ gives the array back through <see cref="NetMqBufferPool"/> once it has written
+/// it out. With no free array the output is congested, exactly as when the queue is full.
 /// </remarks>
 internal sealed class ZmqTransport : OutputTransport
 {
@@ -40,6 +42,9 @@ internal sealed class ZmqTransport : OutputTransport
     /// batch needs a new 1 MiB array (with 100 queued, 200 B were allocated per packet).
     /// </summary>
     public const int ReplayQueueMessages = 8;
+
+    /// <summary>Batch arrays at most for <c>hwm</c> 0 (an unbounded queue): 1 GiB of batches.</summary>
+    public const int UnboundedQueueArrays = 1024;
 
     /// <summary>Longest wait at <see cref="Close"/> for the last batch to leave: shutdown must stay quick.</summary>
     private static readonly TimeSpan MaxWaitAtClose = TimeSpan.FromSeconds(2);
@@ -68,20 +73,28 @@ internal sealed class ZmqTransport : OutputTransport
     private readonly LogThrottle _errorLog;
     private readonly string _displayName;
 
-    /// <summary>Signalled when the buffer of the last batch sent has been written out.</summary>
-    private ReturnWatch _lastSent = new();
+    /// <summary>The arrays batches travel in while NetMQ holds them.</summary>
+    private readonly ZmqBatchBuffers _buffers;
 
-    /// <summary>Armed for the batch being sent; becomes <see cref="_lastSent"/> when the send succeeds.</summary>
-    private ReturnWatch _sending = new();
+    /// <summary>False once NetMQ's buffer pool turned out not to be ours: batches are copied from then on.</summary>
+    private bool _zeroCopy = true;
 
-    /// <summary>The buffer of the last batch sent, while it is watched.</summary>
-    private byte[]? _lastSentBuffer;
+    /// <summary>True once a batch went to NetMQ: <see cref="Close"/> then waits for it to be written out.</summary>
+    private bool _sentAny;
 
     private PushSocket? _socket;
     private bool _closed;
 
     /// <summary>Creates the transport for <paramref name="endpoint"/> (<c>tcp://host:port</c>); nothing is opened yet.</summary>
-    public ZmqTransport(string endpoint, int hwm, bool ipv6, OutputContext context, TimeSpan? linger = null, IPEndPoint? destination = null)
+    /// <param name="endpoint">Where to connect.</param>
+    /// <param name="hwm">The configured high-water mark.</param>
+    /// <param name="ipv6">True for an IPv6 endpoint.</param>
+    /// <param name="context">The output's context.</param>
+    /// <param name="linger">How long queued batches may still leave after <see cref="Close"/>.</param>
+    /// <param name="destination">The receiver, to check its connection's send queue at close.</param>
+    /// <param name="batchBytes">Capacity of the send buffers whose arrays are handed over; others are copied.</param>
+    public ZmqTransport(
+        string endpoint, int hwm, bool ipv6, OutputContext context, TimeSpan? linger = null, IPEndPoint? destination = null, int batchBytes = ZmqFormat.MaxMessageBytes)
     {
         _endpoint = endpoint;
         _destination = destination;
@@ -95,7 +108,13 @@ internal sealed class ZmqTransport : OutputTransport
         _logger = context.Logger;
         _errorLog = new LogThrottle(context.Time, TimeSpan.FromMinutes(1));
         _displayName = context.DisplayName;
+
+        // What NetMQ can hold: the queue, the message its engine is writing, and one just read from the queue.
+        _buffers = new ZmqBatchBuffers(batchBytes, _queueMessages == 0 ? UnboundedQueueArrays : _queueMessages + 2);
     }
+
+    /// <summary>The arrays of this output's batches (tests look at them).</summary>
+    internal ZmqBatchBuffers Buffers => _buffers;
 
     /// <summary>Where the batches go.</summary>
     public string Endpoint => _endpoint;
@@ -113,24 +132,32 @@ internal sealed class ZmqTransport : OutputTransport
         bool sent = false;
         if (socket is not null)
         {
+            // A replay waits for a slow receiver, but not for a dead one: after one wait ran
+            // out, batches go without waiting until the receiver takes one again.
+            TimeSpan wait = _receiverStalled ? TimeSpan.Zero : _stop.Limit(_sendTimeout);
+            long started = Stopwatch.GetTimestamp();
             var msg = default(Msg);
-            msg.InitPool(length);
-            byte[]? array = WatchSending(ref msg);
             try
             {
-                buffer.Written.CopyTo(msg.Slice());
-                // A replay waits for a slow receiver, but not for a dead one: after one wait ran
-                // out, batches go without waiting until the receiver takes one again.
-                sent = socket.TrySend(ref msg, _receiverStalled ? TimeSpan.Zero : _stop.Limit(_sendTimeout), more: false);
-                _receiverStalled = !sent && _sendTimeout > TimeSpan.Zero;
-                if (sent)
+                if (!TryMakeMessage(ref msg, buffer, wait))
                 {
-                    SentWatched(array);
+                    Report("no batch buffer is free (hwm reached or no receiver)", null);
                 }
                 else
                 {
-                    Report("the send queue is full (hwm reached or no receiver)", null);
+                    TimeSpan left = wait - Stopwatch.GetElapsedTime(started);
+                    sent = socket.TrySend(ref msg, left > TimeSpan.Zero ? left : TimeSpan.Zero, more: false);
+                    if (sent)
+                    {
+                        _sentAny = true;
+                    }
+                    else
+                    {
+                        Report("the send queue is full (hwm reached or no receiver)", null);
+                    }
                 }
+
+                _receiverStalled = !sent && _sendTimeout > TimeSpan.Zero;
             }
             catch (Exception ex) when (ex is NetMQException or ObjectDisposedException or InvalidOperationException)
             {
@@ -138,14 +165,9 @@ internal sealed class ZmqTransport : OutputTransport
             }
             finally
             {
-                if (!sent)
+                if (!sent && msg.IsInitialised)
                 {
-                    if (array is not null)
-                    {
-                        NetMqBufferPool.Instance?.Unwatch(array, _sending);
-                    }
-
-                    msg.Close();
+                    msg.Close(); // a handed-over array goes back to _buffers
                 }
             }
         }
@@ -158,6 +180,46 @@ internal sealed class ZmqTransport : OutputTransport
         }
     }
 
+    /// <summary>
+    /// Makes the batch's message: the send buffer's own array when it can be handed over (the send
+    /// buffer takes a free one instead), else a copy. False when no array is free within
+    /// <paramref name="wait"/>: the output is congested.
+    /// </summary>
+    private bool TryMakeMessage(ref Msg msg, SendBuffer buffer, TimeSpan wait)
+    {
+        NetMqBufferPool? pool = NetMqBufferPool.Instance;
+        if (_zeroCopy && pool is not null && buffer.Capacity == _buffers.ArrayBytes)
+        {
+            byte[]? spare = _buffers.TryTake(wait);
+            if (spare is null && NetMqBufferPool.IsInstalled())
+            {
+                return false;
+            }
+
+            if (spare is not null)
+            {
+                int length = buffer.Length;
+                byte[] batch = buffer.ExchangeStorage(spare);
+                if (pool.TryWrap(ref msg, batch, length, _buffers))
+                {
+                    return true;
+                }
+
+                // Another buffer pool replaced ours: NetMQ made the message from it. Copy from now on.
+                _zeroCopy = false;
+                batch.AsSpan(0, length).CopyTo(msg.Slice());
+                _buffers.PutBack(batch);
+                return true;
+            }
+
+            _zeroCopy = false; // another pool took over: the arrays NetMQ holds will not come back
+        }
+
+        msg.InitPool(buffer.Length);
+        buffer.Written.CopyTo(msg.Slice());
+        return true;
+    }
+
     /// <inheritdoc/>
     public override void OnTick() => EnsureSocket(); // connect early, before the first batch
 
@@ -167,17 +229,12 @@ internal sealed class ZmqTransport : OutputTransport
         _closed = true;
         PushSocket? socket = _socket;
         _socket = null;
-        if (socket is not null && _lastSentBuffer is not null && !WaitWrittenOut())
+        if (socket is not null && _sentAny && !WaitWrittenOut())
         {
             Report("the last batch may not have reached the receiver before closing", null);
         }
 
         socket?.Dispose();
-        if (_lastSentBuffer is not null)
-        {
-            NetMqBufferPool.Instance?.Unwatch(_lastSentBuffer, _lastSent);
-            _lastSentBuffer = null;
-        }
     }
 
     /// <summary>
@@ -191,7 +248,7 @@ internal sealed class ZmqTransport : OutputTransport
     {
         TimeSpan budget = _stop.Limit(_linger < MaxWaitAtClose ? _linger : MaxWaitAtClose);
         long deadline = Environment.TickCount64 + (long)budget.TotalMilliseconds;
-        if (!_lastSent.Wait(budget))
+        if (_zeroCopy && !_buffers.WaitAllReturned(budget))
         {
             return false;
         }
@@ -217,8 +274,7 @@ internal sealed class ZmqTransport : OutputTransport
     public override void Dispose()
     {
         Close();
-        _lastSent.Dispose();
-        _sending.Dispose();
+        _buffers.Dispose();
         base.Dispose();
     }
 
@@ -258,39 +314,6 @@ internal sealed class ZmqTransport : OutputTransport
         }
 
         return _socket;
-    }
-
-    /// <summary>
-    /// Watches the message's pooled buffer before NetMQ gets it (it may come back at once), so
-    /// that <see cref="Close"/> can wait for the last batch to be written out.
-    /// </summary>
-    private byte[]? WatchSending(ref Msg msg)
-    {
-        NetMqBufferPool? pool = NetMqBufferPool.Instance;
-        if (pool is null || !MemoryMarshal.TryGetArray<byte>(msg.SliceAsMemory(), out ArraySegment<byte> segment) || segment.Array is null)
-        {
-            return null;
-        }
-
-        pool.Watch(segment.Array, _sending);
-        return segment.Array;
-    }
-
-    /// <summary>The watched batch went to NetMQ: batches leave in order, so only it needs watching from now on.</summary>
-    private void SentWatched(byte[]? array)
-    {
-        if (array is null)
-        {
-            return;
-        }
-
-        if (_lastSentBuffer is not null)
-        {
-            NetMqBufferPool.Instance?.Unwatch(_lastSentBuffer, _lastSent);
-        }
-
-        (_lastSent, _sending) = (_sending, _lastSent);
-        _lastSentBuffer = array;
     }
 
     private void Report(string reason, Exception? ex)

@@ -39,6 +39,7 @@ public class PackageTests
         string capture = pcap.WriteTo(Path.Combine(_dir, "capture.pcap"));
         string stdout = PackedSample.RunAndAssert(_dir, "EmbeddedRecorder", $"\"{capture}\"", out string stderr);
         Assert.That(stdout, Does.Contain("incoming 300").And.Contain("outgoing 300").And.Contain("unknown 100"), stdout + stderr);
+        Assert.That(stdout, Does.Contain("channel 600 packets, last at 1700000000000599000 ns"), "the channel output's reader got every packet with a known direction: " + stdout + stderr);
     }
 
     [Test]

@@ -37,9 +37,9 @@ internal static class FastPathTest
     {
         private readonly OutputParts _parts;
 
-        public Driver(OutputType type, OutputSettings settings, bool replay = false)
+        public Driver(OutputType type, OutputSettings settings, bool replay = false, TimeProvider? time = null)
         {
-            OutputContext c = NetTest.Context(settings, type.Name, snaplen: 2048);
+            OutputContext c = NetTest.Context(settings, type.Name, time, snaplen: 2048);
             Context = replay
                 ? new OutputContext { TaskName = c.TaskName, Config = c.Config, Logger = c.Logger, Time = c.Time, Counters = c.Counters, CaptureSnaplen = c.CaptureSnaplen, IsReplay = true }
                 : c;

@@ -86,6 +86,7 @@ public sealed class RingNextHopTests
                 3_000,
                 pollMs: 20);
             TimeSpan elapsed = moved.Elapsed;
+            TestContext.Out.WriteLine($"the ring followed the route after {elapsed.TotalMilliseconds:F0} ms");
             Assert.That(followed, Is.True, "the ring moves to the second veth");
             Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(1)), "within 1 s");
             d.Send(FastPathTest.Frames(3, seed: 4));
@@ -165,4 +166,70 @@ public sealed class RingNextHopTests
         Assert.That(Run.Until(() => collector.Count >= frames.Count, 10_000), Is.True, $"received {collector.Count}");
         Assert.That(collector.Datagrams.Select(g => NetTest.Hex(g)), Is.EqualTo(FastPathTest.ExpectedVxlan(frames)));
     }
+
+    [Test]
+    public void ANeighbourChangeIsFollowedWithoutWaitingForAPoll()
+    {
+        using var ns = new TestNetns();
+        FastPathTest.PinNeighbour(ns);
+        var clock = new ManualClock(); // never advanced: the safety-net lookup never comes due, only rtnetlink can trigger one
+        const string newMac = "02:00:5e:00:53:01";
+        using var capture = new Tcpdump(ns.NsVeth, "udp dst port 4789", netns: ns.Name);
+        using (var d = new FastPathTest.Driver(new VxlanOutputType(), Vxlan(ns.NsAddress), time: clock))
+        {
+            d.Send(FastPathTest.Frames(4, seed: 12));
+            Assert.That(Ring(d).CurrentHop is { } hop ? NextHop.Mac(hop.DestinationMac) : "", Is.EqualTo(ns.MacOf(ns.NsVeth)));
+
+            Run.Checked("ip", $"neigh replace {ns.NsAddress} lladdr {newMac} dev {ns.HostVeth} nud permanent");
+            var changed = System.Diagnostics.Stopwatch.StartNew();
+            bool followed = Run.Until(
+                () =>
+                {
+                    d.Transport.OnTick();
+                    return Ring(d).CurrentHop is { } h && NextHop.Mac(h.DestinationMac) == newMac;
+                },
+                3_000,
+                pollMs: 5);
+            TestContext.Out.WriteLine($"the new neighbour MAC was in use after {changed.Elapsed.TotalMilliseconds:F0} ms");
+            Assert.That(followed, Is.True, "the neighbour change announced by rtnetlink is looked up at the next tick, with the clock standing still");
+            d.Send(FastPathTest.Frames(3, seed: 13));
+            Assert.That((d.Sender.RingDatagrams, d.Sender.SocketDatagrams), Is.EqualTo((7L, 0L)));
+        }
+
+        List<byte[]> received = capture.WaitFor(7);
+        Assert.That(received.Select(f => NetTest.Hex(f.AsSpan(0, 6))), Is.EqualTo(Enumerable.Repeat(NetTest.Hex(Mac(ns.MacOf(ns.NsVeth))), 4).Concat(Enumerable.Repeat(NetTest.Hex(Mac(newMac)), 3))), "the frames after the change carry the new MAC");
+    }
+
+    [Test]
+    public void RingOutputsShareOneRtnetlinkListenerThatEndsWithTheLastOfThem()
+    {
+        using var ns = new TestNetns();
+        FastPathTest.PinNeighbour(ns);
+        Assert.That(ListenerThreads(), Is.Zero, "no ring output yet");
+        using (var first = new FastPathTest.Driver(new VxlanOutputType(), Vxlan(ns.NsAddress)))
+        using (var second = new FastPathTest.Driver(new VxlanOutputType(), Vxlan(ns.NsAddress, 4790)))
+        {
+            Assert.That(ListenerThreads(), Is.EqualTo(1), "one listener for both outputs");
+        }
+
+        Assert.That(Run.Until(() => ListenerThreads() == 0, 5_000), Is.True, "the listener thread ends with the last output");
+    }
+
+    /// <summary>Threads of this process named like the rtnetlink listener.</summary>
+    private static int ListenerThreads() => Directory.EnumerateDirectories("/proc/self/task")
+        .Count(t => File.Exists(Path.Combine(t, "comm")) && ReadComm(t) == "cpw-rtnetlink");
+
+    private static string ReadComm(string task)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(task, "comm")).Trim();
+        }
+        catch (IOException)
+        {
+            return ""; // the thread ended while we looked
+        }
+    }
+
+    private static byte[] Mac(string text) => Convert.FromHexString(text.Replace(":", "", StringComparison.Ordinal));
 }

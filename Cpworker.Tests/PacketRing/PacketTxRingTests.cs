@@ -45,7 +45,8 @@ public sealed unsafe class PacketTxRingTests
         var frames = Enumerable.Range(0, 40).Select(i => Frame(peer, i, 60 + (i * 37 % 1400))).ToList();
 
         using var ring = PacketTxRing.Open(ns.HostVeth, frameSize: 2048, frameCount: 64);
-        Assert.That(ring.MaxFrameLength, Is.EqualTo(2048 - 32));
+        Assert.That(ring.CopiesIntoSkb, Is.True, "PACKET_VNET_HDR: the kernel copies each frame into the skb");
+        Assert.That(ring.MaxFrameLength, Is.EqualTo(1500 + 18), "the veth's MTU + Ethernet header + VLAN tag, below the slot's 2048 - 42");
         foreach (byte[] f in frames)
         {
             Write(ring, f);
@@ -108,6 +109,7 @@ public sealed unsafe class PacketTxRingTests
         Assert.That(slot is not null);
         Assert.That(() => ring.TryAcquire(), Throws.InvalidOperationException);
         Assert.That(() => ring.Commit(2048 - 31), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => ring.Commit(1500 + 18 + 1), Throws.InstanceOf<ArgumentOutOfRangeException>(), "longer than the device takes");
         Assert.That(() => PacketTxRing.Open("cpw-no-such-if", 2048, 32), Throws.InstanceOf<IOException>().With.Message.Contains("cpw-no-such-if"));
         Assert.That(() => PacketTxRing.Open(ns.HostVeth, 3000, 32), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
