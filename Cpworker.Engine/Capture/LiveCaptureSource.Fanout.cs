@@ -5,13 +5,10 @@ namespace Cpworker.Engine.Capture;
 /// <summary>Joining a <see cref="FanoutGroup"/> without delivering a packet twice.</summary>
 internal sealed unsafe partial class LiveCaptureSource
 {
-    /// <summary>A filter no packet passes (every frame is longer than 0 bytes).</summary>
-    private const string RejectAll = "less 0";
-
     /// <summary>
-    /// Capture thread, inside the netns, handle open with <see cref="RejectAll"/> installed:
+    /// Capture thread, inside the netns, handle open with <see cref="InterfaceCaptureSource.RejectAll"/> installed:
     /// discards what the handle took in before that filter (every flow of the interface), joins the
-    /// group and keeps <paramref name="filter"/> for <see cref="BeginDelivery"/>.
+    /// group and keeps <paramref name="filter"/> for <see cref="InterfaceCaptureSource.BeginDelivery"/>.
     /// </summary>
     private void JoinFanout(string? filter)
     {
@@ -22,8 +19,7 @@ internal sealed unsafe partial class LiveCaptureSource
             throw new CaptureException($"cannot join the capture threads of {Where} in one fanout group: {error}");
         }
 
-        _deferredFilter = filter;
-        _deliveryDeferred = true;
+        DeferDelivery(filter);
     }
 
     /// <summary>Reads and drops every frame the handle holds now (libpcap filters those in userland with the new filter).</summary>

@@ -15,14 +15,11 @@ namespace Cpworker.Engine.Capture;
 /// </summary>
 /// <remarks>
 /// Owned by the task's capture thread: every member is called on it. <see cref="Open"/> and
-/// <see cref="ResolveInterface"/> enter the task's <c>netns</c> on that thread and leave it before
+/// <see cref="InterfaceCaptureSource.ResolveInterface"/> enter the task's <c>netns</c> on that thread and leave it before
 /// returning; the open handle stays bound to the namespace it was opened in.
 /// </remarks>
-internal sealed unsafe partial class LiveCaptureSource : PacketSource
+internal sealed unsafe partial class LiveCaptureSource : InterfaceCaptureSource
 {
-    /// <summary>The task's capturer settings.</summary>
-    private readonly LibpcapCaptureConfig _config;
-
     /// <summary>BPF matching every output's traffic; null when the loop guard is off.</summary>
     private readonly string? _loopGuard;
 
@@ -52,12 +49,6 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
     /// <summary>The fanout group this handle joins at open (<c>threads</c> &gt; 1); null for a lone handle.</summary>
     private readonly FanoutGroup? _fanout;
 
-    /// <summary>The real filter of a fanout member, installed by <see cref="BeginDelivery"/>; until then it rejects everything.</summary>
-    private string? _deferredFilter;
-
-    /// <summary>True while a fanout member still rejects everything (between <see cref="Open"/> and <see cref="BeginDelivery"/>).</summary>
-    private bool _deliveryDeferred;
-
     private int _maxFrameLength;
     private WrappingCounter _dropped;
     private WrappingCounter _interfaceDropped;
@@ -65,12 +56,12 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
     /// <summary>Creates the source; nothing is opened until <see cref="Open"/>.</summary>
     /// <remarks>
     /// With <paramref name="fanout"/>, the handle joins that group at <see cref="Open"/> and delivers
-    /// nothing until <see cref="BeginDelivery"/>: see there.
+    /// nothing until <see cref="InterfaceCaptureSource.BeginDelivery"/>: see there.
     /// </remarks>
     public LiveCaptureSource(LibpcapCaptureConfig config, string? loopGuard, ILogger logger, string taskName, FanoutGroup? fanout = null)
+        : base(config)
     {
         _fanout = fanout;
-        _config = config;
         _loopGuard = loopGuard;
         _logger = logger;
         _task = taskName;
@@ -85,14 +76,8 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
     /// <summary>True when the handle delivers nanosecond timestamps; for tests.</summary>
     internal bool NanosecondTimestamps => _nanoseconds;
 
-    /// <summary>The interface, with its namespace when there is one: for messages.</summary>
-    private string Where => _config.NetnsReference is null ? _config.Interface : $"{_config.Interface} (netns {_config.NetnsReference})";
-
-    /// <summary>The namespace the handle was opened in (null: ours); set by <see cref="Open"/>, read by any thread.</summary>
-    internal ResolvedNetns? EnteredNetns => Volatile.Read(ref _enteredNetns);
-
-    /// <summary>See <see cref="EnteredNetns"/>.</summary>
-    private ResolvedNetns? _enteredNetns;
+    /// <inheritdoc/>
+    protected override bool IsOpen => _device is not null;
 
     /// <inheritdoc/>
     public override void Open()
@@ -105,11 +90,11 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
         LibPcapLiveDevice? device = null;
         try
         {
-            using (NetworkNamespace ns = NetworkNamespace.Enter(_config.NetnsReference))
+            using (NetworkNamespace ns = NetworkNamespace.Enter(Config.NetnsReference))
             {
-                Volatile.Write(ref _enteredNetns, ns.Entered);
+                RecordEnteredNetns(ns.Entered);
                 // Already inside the namespace: resolve directly rather than re-entering it.
-                string? filter = CaptureFilter.Compose(_config.Bpf, _loopGuard, InterfaceResolver.Find);
+                string? filter = CaptureFilter.Compose(Config.Bpf, _loopGuard, InterfaceResolver.Find);
                 device = FindDevice();
                 OpenDevice(device);
                 _device = device;
@@ -120,7 +105,7 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
                     throw new CaptureException($"cannot capture on {Where}: link type {_linkType} is not supported");
                 }
 
-                _snaplen = Math.Max(_config.Snaplen, LibPcap.Snapshot(_pcap));
+                _snaplen = Math.Max(Config.Snaplen, LibPcap.Snapshot(_pcap));
                 _maxFrameLength = _snaplen + (_linkType == LinkTypeNormalizer.Ethernet ? 0 : LinkTypeNormalizer.MaxGrowth);
                 _nanoseconds = device.TimestampResolution == TimestampResolution.Nanosecond;
                 ApplyFilter(_fanout is null ? filter : RejectAll);
@@ -148,35 +133,6 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
         }
     }
 
-    /// <summary>
-    /// A fanout member starts delivering: its real filter replaces the one that rejects everything.
-    /// The task opens every member first, then calls this on each: a handle that delivered while
-    /// not yet in the group would see every flow, and its packets would arrive twice.
-    /// </summary>
-    public override void BeginDelivery()
-    {
-        if (_deliveryDeferred)
-        {
-            ApplyFilter(_deferredFilter);
-            _deliveryDeferred = false;
-        }
-    }
-
-    /// <inheritdoc/>
-    public override string? CheckNamespace() =>
-        _config.NetnsReference is { } reference && EnteredNetns is { } entered ? NetnsWatch.Check(reference, entered) : null;
-
-    /// <inheritdoc/>
-    public override InterfaceInfo? ResolveInterface(string name)
-    {
-        // The namespace the handle is in, not a fresh resolution: a restarted pod must not split
-        // one capture between two namespaces.
-        using (NetworkNamespace.Enter(EnteredNetns is { } entered ? new NetnsReference(NetnsReferenceKind.Path, entered.Path) : _config.NetnsReference))
-        {
-            return InterfaceResolver.Find(name);
-        }
-    }
-
     /// <inheritdoc/>
     public override KernelCaptureStats ReadKernelStats()
     {
@@ -194,25 +150,6 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
         return new KernelCaptureStats(_dropped.Update(stat.Dropped), _interfaceDropped.Update(stat.InterfaceDropped));
     }
 
-    /// <summary>
-    /// Compiles and installs <paramref name="filter"/>, the complete filter (user <c>bpf</c> with
-    /// <c>nic.</c> names resolved, and the loop guard: <see cref="CaptureFilter.Compose"/>); null
-    /// captures everything. The handle stays open, so no packet is lost; libpcap filters frames
-    /// already in the ring with the new program. Throws <see cref="CaptureException"/> (and keeps
-    /// the old filter) when it does not compile.
-    /// </summary>
-    public override void SetFilter(string? filter)
-    {
-        ObjectDisposedException.ThrowIf(_device is null, this);
-        if (_deliveryDeferred)
-        {
-            _deferredFilter = filter;
-            return;
-        }
-
-        ApplyFilter(filter);
-    }
-
     /// <inheritdoc/>
     public override void Dispose()
     {
@@ -228,14 +165,14 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
         // New(), not Instance: Instance is cached process-wide in whichever namespace built it first.
         foreach (LibPcapLiveDevice d in LibPcapLiveDeviceList.New())
         {
-            if (d.Name == _config.Interface)
+            if (d.Name == Config.Interface)
             {
                 return d;
             }
         }
 
-        string ns = _config.NetnsReference is null ? "" : $" in netns {_config.NetnsReference}";
-        throw new CaptureException($"cannot capture on {_config.Interface}: no such interface{ns}");
+        string ns = Config.NetnsReference is null ? "" : $" in netns {Config.NetnsReference}";
+        throw new CaptureException($"cannot capture on {Config.Interface}: no such interface{ns}");
     }
 
     private void OpenDevice(LibPcapLiveDevice device)
@@ -243,10 +180,10 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
         var settings = new DeviceConfiguration
         {
             Mode = DeviceModes.None, // promisc off, as the C implementation
-            Snaplen = _config.Snaplen,
-            BufferSize = checked(_config.BufferSizeMb * 1024 * 1024),
-            ReadTimeout = _config.TimeoutMs,
-            Immediate = _config.TimeoutMs == 0,
+            Snaplen = Config.Snaplen,
+            BufferSize = checked(Config.BufferSizeMb * 1024 * 1024),
+            ReadTimeout = Config.TimeoutMs,
+            Immediate = Config.TimeoutMs == 0,
             TimestampResolution = TimestampResolution.Nanosecond,
         };
         string? failure = null;
@@ -275,14 +212,16 @@ internal sealed unsafe partial class LiveCaptureSource : PacketSource
         }
     }
 
-    private void ApplyFilter(string? filter)
+    /// <inheritdoc/>
+    /// <remarks>libpcap also filters the frames already in its ring with the new program.</remarks>
+    protected override void ApplyFilter(string? filter)
     {
         LibPcap.BpfProgram program = default;
         string? error = OfflineBpfFilter.CompileOn(_pcap, filter ?? "", &program);
         if (error is not null)
         {
             // The configured expression itself is broken (not an address looked up now): no retry can fix it.
-            bool permanent = _config.Bpf is not null && BpfCompiler.Check(_config.Bpf, _config.Snaplen) is not null;
+            bool permanent = Config.Bpf is not null && BpfCompiler.Check(Config.Bpf, Config.Snaplen) is not null;
             throw new CaptureException($"cannot compile the filter for {Where} ({filter}): {error}", permanent);
         }
 

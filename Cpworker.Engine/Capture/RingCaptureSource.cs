@@ -21,18 +21,13 @@ namespace Cpworker.Engine.Capture;
 /// The filter is compiled by libpcap (<c>pcap_compile</c> on a dead Ethernet handle) and attached
 /// with <c>SO_ATTACH_FILTER</c>; drops come from <c>PACKET_STATISTICS</c>.
 /// </remarks>
-internal sealed unsafe partial class RingCaptureSource : PacketSource, IFrameLender
+internal sealed unsafe partial class RingCaptureSource : InterfaceCaptureSource, IFrameLender
 {
     /// <summary>Smallest and largest ring block; a block is handed over when full or after <c>timeout_ms</c>.</summary>
     private const int MinBlockBytes = 256 * 1024, MaxBlockBytes = 4 * 1024 * 1024;
 
     /// <summary>Blocks a ring should have at least, so that batches holding a few never starve the kernel.</summary>
     private const int MinBlocks = 32;
-
-    /// <summary>A filter no packet passes (every frame is longer than 0 bytes).</summary>
-    private const string RejectAll = "less 0";
-
-    private readonly LibpcapCaptureConfig _config;
 
     /// <summary>BPF matching every output's traffic; null when the loop guard is off.</summary>
     private readonly string? _loopGuard;
@@ -43,12 +38,6 @@ internal sealed unsafe partial class RingCaptureSource : PacketSource, IFrameLen
 
     /// <summary>The fanout group this socket joins at open (<c>threads</c> &gt; 1); null for a lone socket.</summary>
     private readonly FanoutGroup? _fanout;
-
-    /// <summary>The real filter of a fanout member, installed by <see cref="BeginDelivery"/>.</summary>
-    private string? _deferredFilter;
-
-    /// <summary>True while a fanout member still rejects everything.</summary>
-    private bool _deliveryDeferred;
 
     /// <summary>The packet socket; -1 when closed.</summary>
     private int _fd = -1;
@@ -78,13 +67,10 @@ internal sealed unsafe partial class RingCaptureSource : PacketSource, IFrameLen
     /// <summary>Frames stamped up to this time (ns) may have passed the previous filter: <see cref="_filter"/> checks them again.</summary>
     private long _refilterUntil;
 
-    /// <summary>See <see cref="EnteredNetns"/>.</summary>
-    private ResolvedNetns? _enteredNetns;
-
     /// <summary>Creates the source; nothing is opened until <see cref="Open"/>.</summary>
     public RingCaptureSource(LibpcapCaptureConfig config, string? loopGuard, ILogger logger, string taskName, FanoutGroup? fanout = null)
+        : base(config)
     {
-        _config = config;
         _loopGuard = loopGuard;
         _logger = logger;
         _task = taskName;
@@ -103,10 +89,8 @@ internal sealed unsafe partial class RingCaptureSource : PacketSource, IFrameLen
     /// <summary>Ring geometry: (block bytes, blocks); for tests and the log.</summary>
     internal (int BlockBytes, int Blocks) Geometry => (_blockBytes, _blockCount);
 
-    /// <summary>The namespace the socket was opened in (null: ours); set by <see cref="Open"/>, read by any thread.</summary>
-    internal ResolvedNetns? EnteredNetns => Volatile.Read(ref _enteredNetns);
-
-    private string Where => _config.NetnsReference is null ? _config.Interface : $"{_config.Interface} (netns {_config.NetnsReference})";
+    /// <inheritdoc/>
+    protected override bool IsOpen => _fd >= 0;
 
     /// <summary>
     /// True when the ring reader can capture on <paramref name="iface"/> in the calling thread's
@@ -140,14 +124,14 @@ internal sealed unsafe partial class RingCaptureSource : PacketSource, IFrameLen
 
         try
         {
-            using NetworkNamespace ns = NetworkNamespace.Enter(_config.NetnsReference);
-            Volatile.Write(ref _enteredNetns, ns.Entered);
-            string? filter = CaptureFilter.Compose(_config.Bpf, _loopGuard, InterfaceResolver.Find);
-            int ifIndex = (int)LibC.IfNameToIndex(_config.Interface);
+            using NetworkNamespace ns = NetworkNamespace.Enter(Config.NetnsReference);
+            RecordEnteredNetns(ns.Entered);
+            string? filter = CaptureFilter.Compose(Config.Bpf, _loopGuard, InterfaceResolver.Find);
+            int ifIndex = (int)LibC.IfNameToIndex(Config.Interface);
             if (ifIndex == 0)
             {
-                string inNs = _config.NetnsReference is null ? "" : $" in netns {_config.NetnsReference}";
-                throw new CaptureException($"cannot capture on {_config.Interface}: no such interface{inNs}");
+                string inNs = Config.NetnsReference is null ? "" : $" in netns {Config.NetnsReference}";
+                throw new CaptureException($"cannot capture on {Config.Interface}: no such interface{inNs}");
             }
 
             _fd = LibC.Socket(LibC.AfPacket, LibC.SockRaw | LibC.SockCloexec, 0); // protocol 0: nothing arrives before bind
@@ -156,14 +140,14 @@ internal sealed unsafe partial class RingCaptureSource : PacketSource, IFrameLen
                 throw Failure("cannot open a packet socket on", Marshal.GetLastPInvokeError());
             }
 
-            ushort type = HardwareType(_fd, _config.Interface);
+            ushort type = HardwareType(_fd, Config.Interface);
             if (type is not (LibC.ArphrdEther or LibC.ArphrdLoopback))
             {
                 throw new CaptureException($"cannot capture on {Where} with the ring reader: hardware type {type} is not Ethernet (use \"reader\": \"libpcap\")");
             }
 
             _loopback = type == LibC.ArphrdLoopback;
-            _snaplen = _config.Snaplen;
+            _snaplen = Config.Snaplen;
             SetOption(LibC.SolPacket, LibC.PacketVersion, LibC.TPacketV3, "PACKET_VERSION");
             ApplyFilter(_fanout is null ? filter : RejectAll);
             MapRing();
@@ -177,8 +161,7 @@ internal sealed unsafe partial class RingCaptureSource : PacketSource, IFrameLen
                     throw new CaptureException($"cannot join the capture threads of {Where} in one fanout group: {error}");
                 }
 
-                _deferredFilter = filter;
-                _deliveryDeferred = true;
+                DeferDelivery(filter);
             }
 
             CaptureLog.LiveOpened(_logger, _task, Where, LinkType, _snaplen, "nanosecond", filter ?? "none");
@@ -188,29 +171,6 @@ internal sealed unsafe partial class RingCaptureSource : PacketSource, IFrameLen
         {
             Close();
             throw;
-        }
-    }
-
-    /// <inheritdoc/>
-    public override void BeginDelivery()
-    {
-        if (_deliveryDeferred)
-        {
-            ApplyFilter(_deferredFilter);
-            _deliveryDeferred = false;
-        }
-    }
-
-    /// <inheritdoc/>
-    public override string? CheckNamespace() =>
-        _config.NetnsReference is { } reference && EnteredNetns is { } entered ? NetnsWatch.Check(reference, entered) : null;
-
-    /// <inheritdoc/>
-    public override InterfaceInfo? ResolveInterface(string name)
-    {
-        using (NetworkNamespace.Enter(EnteredNetns is { } entered ? new NetnsReference(NetnsReferenceKind.Path, entered.Path) : _config.NetnsReference))
-        {
-            return InterfaceResolver.Find(name);
         }
     }
 
@@ -242,18 +202,8 @@ internal sealed unsafe partial class RingCaptureSource : PacketSource, IFrameLen
     /// The kernel applies the new program to what arrives from now on; frames already in the ring
     /// that passed the old one are checked against the new one here, as libpcap does.
     /// </remarks>
-    public override void SetFilter(string? filter)
-    {
-        ObjectDisposedException.ThrowIf(_fd < 0, this);
-        if (_deliveryDeferred)
-        {
-            _deferredFilter = filter;
-            return;
-        }
-
-        ApplyFilter(filter);
+    protected override void OnFilterReplaced() =>
         _refilterUntil = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000 + 1_000_000;
-    }
 
     /// <inheritdoc/>
     public override void Dispose()
@@ -263,11 +213,11 @@ internal sealed unsafe partial class RingCaptureSource : PacketSource, IFrameLen
     }
 
     /// <summary><c>tp_retire_blk_tov</c>: <c>timeout_ms</c>, at least 1 ms (the ring has no immediate mode).</summary>
-    private int RetireTimeoutMs => Math.Max(1, _config.TimeoutMs);
+    private int RetireTimeoutMs => Math.Max(1, Config.TimeoutMs);
 
     private void MapRing()
     {
-        long bytes = (long)_config.BufferSizeMb * 1024 * 1024;
+        long bytes = (long)Config.BufferSizeMb * 1024 * 1024;
         int block = MaxBlockBytes;
         while (block > MinBlockBytes && bytes / block < MinBlocks)
         {
@@ -317,12 +267,13 @@ internal sealed unsafe partial class RingCaptureSource : PacketSource, IFrameLen
     }
 
     /// <summary>Compiles <paramref name="filter"/> for Ethernet with the snaplen as its accept length, and attaches it; null keeps everything.</summary>
-    private void ApplyFilter(string? filter)
+    /// <inheritdoc/>
+    protected override void ApplyFilter(string? filter)
     {
         string? error = OfflineBpfFilter.TryCompile(LinkTypeNormalizer.Ethernet, _snaplen, filter ?? "", out OfflineBpfFilter? compiled);
         if (error is not null)
         {
-            bool permanent = _config.Bpf is not null && BpfCompiler.Check(_config.Bpf, _config.Snaplen) is not null;
+            bool permanent = Config.Bpf is not null && BpfCompiler.Check(Config.Bpf, Config.Snaplen) is not null;
             throw new CaptureException($"cannot compile the filter for {Where} ({filter}): {error}", permanent);
         }
 
