@@ -16,14 +16,6 @@ public class PrometheusScrapeTests
 {
     private const string PrometheusBinary = "/usr/bin/prometheus";
 
-    /// <summary>A loopback TCP port free now (the OS picks it; we release it for the server to take).</summary>
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
     private static async Task<string?> QueryAsync(HttpClient http, int port, string query)
     {
         try
@@ -61,8 +53,8 @@ public class PrometheusScrapeTests
             }
 
             string input = pcap.WriteTo(Path.Combine(dir, "in.pcap"));
-            int metricsPort = FreePort();
-            int prometheusPort = FreePort();
+            int metricsPort = TestSockets.FreeTcpPort();
+            int prometheusPort = TestSockets.FreeTcpPort();
             string socket = Path.Combine(dir, "ctl.sock");
             string config = Path.Combine(dir, "cpworker.json");
             File.WriteAllText(config,

@@ -60,7 +60,7 @@ public sealed class ZmqReplayTests
     public async Task A_replay_to_a_receiver_that_is_not_there_ends_promptly_with_its_losses_counted(ExecutionModel model)
     {
         const int count = 60_000; // about 60 batches: waiting a second for each would take a minute
-        CpworkerConfig config = ReplayInto(FreeTcpPort() /* nothing listens there */, model, Frames(count));
+        CpworkerConfig config = ReplayInto(TestSockets.FreeTcpPort() /* nothing listens there */, model, Frames(count));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         OutputCounterSnapshot counters;
         await using (var engine = new CpworkerEngine(config, StandardOutputs.CreateRegistry(), new ListLogger().Factory))
@@ -141,7 +141,11 @@ public sealed class ZmqReplayTests
     }
 
     /// <summary>A replay of <paramref name="frames"/> into one ZMQ output to 127.0.0.1:<paramref name="port"/> with hwm 2.</summary>
-    private static CpworkerConfig ReplayInto(int port, ExecutionModel model, List<(byte[] Frame, long TimestampNanos)> frames) => new()
+    private static CpworkerConfig ReplayInto(int port, ExecutionModel model, List<(byte[] Frame, long TimestampNanos)> frames) =>
+        ReplayInto(new ZmqSettings { Host = "127.0.0.1", Port = port, Hwm = 2 }, model, frames);
+
+    /// <summary>A replay of <paramref name="frames"/> (a lossless source) into one ZMQ output with <paramref name="settings"/>.</summary>
+    internal static CpworkerConfig ReplayInto(ZmqSettings settings, ExecutionModel model, List<(byte[] Frame, long TimestampNanos)> frames) => new()
     {
         ExecutionModel = model,
         PipelineBufferSizeMb = 8,
@@ -151,17 +155,8 @@ public sealed class ZmqReplayTests
             {
                 Name = "replay",
                 Capturer = new CustomCaptureConfig(() => new FakeSource(frames)) { IsReplay = true },
-                Outputs = [new OutputConfig { Type = "zmq", Settings = new ZmqSettings { Host = "127.0.0.1", Port = port, Hwm = 2 } }],
+                Outputs = [new OutputConfig { Type = "zmq", Settings = settings }],
             },
         ],
     };
-
-    private static int FreeTcpPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -125,7 +125,7 @@ public sealed class ZmqZeroCopyTests
     [Test]
     public void A_live_output_without_its_receiver_drops_once_its_queue_is_full_and_delivers_the_queue_when_the_receiver_comes()
     {
-        int port = FreeTcpPort();
+        int port = TestSockets.FreeTcpPort();
         var settings = new ZmqSettings { Host = "127.0.0.1", Port = port, Hwm = 3 };
         OutputContext context = NetTest.Context(settings, "zmq");
         var transport = (ZmqTransport)new ZmqOutputType().Create(settings, context).Transport;
@@ -174,7 +174,7 @@ public sealed class ZmqZeroCopyTests
     {
         // NetMQ closes the message it was writing when the connection breaks: its array must come
         // back, or every broken connection would shrink the output's arrays until it only drops.
-        int port = FreeTcpPort();
+        int port = TestSockets.FreeTcpPort();
         string cache = Path.Combine(Path.GetTempPath(), "cpw-test-zmq-sink");
         var settings = new ZmqSettings { Host = "127.0.0.1", Port = port, Hwm = 3 };
         OutputContext context = NetTest.Context(settings, "zmq");
@@ -279,20 +279,7 @@ public sealed class ZmqZeroCopyTests
 
     private static async Task<OutputCounterSnapshot> Replay(ExecutionModel model, List<(byte[] Frame, long TimestampNanos)> frames, ZmqSettings settings)
     {
-        var config = new CpworkerConfig
-        {
-            ExecutionModel = model,
-            PipelineBufferSizeMb = 8,
-            Tasks =
-            [
-                new TaskConfig
-                {
-                    Name = "replay",
-                    Capturer = new CustomCaptureConfig(() => new FakeSource(frames)) { IsReplay = true },
-                    Outputs = [new OutputConfig { Type = "zmq", Settings = settings }],
-                },
-            ],
-        };
+        CpworkerConfig config = ZmqReplayTests.ReplayInto(settings, model, frames);
         await using var engine = new CpworkerEngine(config, StandardOutputs.CreateRegistry(), new ListLogger().Factory);
         engine.Start();
         Assert.That(engine.ReplaysFinished.Wait(60_000), Is.True, "the replay ends");
@@ -325,14 +312,5 @@ public sealed class ZmqZeroCopyTests
             yield return NetTest.Hex(message.AsSpan(at, 18 + len));
             at += 18 + len;
         }
-    }
-
-    private static int FreeTcpPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,11 +1,20 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Sockets;
 
 namespace Cpworker.Tests.Support;
 
-/// <summary>Socket settings test receivers need.</summary>
+/// <summary>Socket settings and ports test receivers need.</summary>
 internal static class TestSockets
 {
+    /// <summary>A loopback TCP port free now: the OS picks it and we release it for the server under test to take.</summary>
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>
     /// Gives a receiving socket a 64 MiB buffer. <c>rmem_max</c> caps <see cref="Socket.ReceiveBufferSize"/>
     /// (4 MiB here), and a receiver thread starved on a loaded machine then loses datagrams in its
