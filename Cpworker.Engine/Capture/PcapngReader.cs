@@ -119,9 +119,9 @@ internal sealed class PcapngReader
         {
             SectionHeaderType => Section(block, out damage),
             InterfaceType => Interface(block, out damage),
-            EnhancedPacketType => Enhanced(block, out packet, out damage),
+            EnhancedPacketType => Timed(block, obsolete: false, out packet, out damage),
             SimplePacketType => Simple(block, out packet, out damage),
-            _ => Obsolete(block, out packet, out damage),
+            _ => Timed(block, obsolete: true, out packet, out damage),
         };
     }
 
@@ -210,30 +210,20 @@ internal sealed class PcapngReader
         return PcapngStep.Interface;
     }
 
-    private PcapngStep Enhanced(ReadOnlySpan<byte> block, out PcapngPacket packet, out string? damage)
+    /// <summary>
+    /// An enhanced packet block, or the obsolete packet block (<paramref name="obsolete"/>): the same
+    /// layout, except that the obsolete one keeps the interface id in 16 bits (a drops count follows).
+    /// </summary>
+    private PcapngStep Timed(ReadOnlySpan<byte> block, bool obsolete, out PcapngPacket packet, out string? damage)
     {
         packet = default;
         damage = null;
         if (block.Length < 32)
         {
-            return Damage(out damage, $"enhanced packet block of {block.Length} bytes, shorter than 32");
+            return Damage(out damage, $"{(obsolete ? "packet" : "enhanced packet")} block of {block.Length} bytes, shorter than 32");
         }
 
-        uint id = Read32(block[8..]);
-        ulong units = ((ulong)Read32(block[12..]) << 32) | Read32(block[16..]);
-        return Describe(block, id, units, 28, Read32(block[20..]), Read32(block[24..]), out packet, out damage);
-    }
-
-    private PcapngStep Obsolete(ReadOnlySpan<byte> block, out PcapngPacket packet, out string? damage)
-    {
-        packet = default;
-        damage = null;
-        if (block.Length < 32)
-        {
-            return Damage(out damage, $"packet block of {block.Length} bytes, shorter than 32");
-        }
-
-        uint id = Read16(block[8..]);
+        uint id = obsolete ? Read16(block[8..]) : Read32(block[8..]);
         ulong units = ((ulong)Read32(block[12..]) << 32) | Read32(block[16..]);
         return Describe(block, id, units, 28, Read32(block[20..]), Read32(block[24..]), out packet, out damage);
     }
