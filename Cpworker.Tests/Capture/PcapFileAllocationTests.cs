@@ -29,16 +29,25 @@ public class PcapFileAllocationTests : PcapFileTestBase
             batch.Reset();
         }
 
+        // The least of three windows: a one-off allocation on this thread (the test host's tiered
+        // JIT promoting a method) lands in one window only, while a per-packet one shows in every
+        // window, hundreds of thousands of bytes each.
         long packets = 0;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 400; i++)
+        long allocated = long.MaxValue;
+        for (int window = 0; window < 3; window++)
         {
-            source.Fill(batch, 0);
-            packets += batch.Count;
-            batch.Reset();
+            packets = 0;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 400; i++)
+            {
+                source.Fill(batch, 0);
+                packets += batch.Count;
+                batch.Reset();
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.That(packets, Is.GreaterThan(50_000));
         Assert.That(allocated, Is.LessThan(2048), $"{allocated} bytes for {packets} packets");
         TestContext.Out.WriteLine($"file: {allocated} bytes allocated for {packets} packets");
