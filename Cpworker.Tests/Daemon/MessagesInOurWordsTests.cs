@@ -64,6 +64,8 @@ public sealed partial class MessagesInOurWordsTests
         yield return new("file name too long", "validate --host -c {C}", Task(Lo(), $"{{\"type\":\"file\",\"file\":{{\"name\":\"{{T}}/{Long}\"}}}}"), "is longer than 255 bytes");
         yield return new("netns a directory", "validate --host -c {C}", Task(Lo(",\"netns\":\"{T}/dir\"")), "cannot open netns {T}/dir: it is a directory, not a network namespace");
         yield return new("netns a FIFO", "validate --host -c {C}", Task(Lo(",\"netns\":\"{T}/fifo\"")), "it is a named pipe (FIFO), not a network namespace");
+        yield return new("control socket path a directory", "validate --host -c {C}", "{\"control\":{\"type\":\"unix\",\"unix\":{\"path\":\"{T}/dir\"}},\"tasks\":[]}", "{T}/dir exists and is a directory, not a socket");
+        yield return new("control socket path a regular file", "validate --host -c {C}", "{\"control\":{\"type\":\"unix\",\"unix\":{\"path\":\"{T}/file\"}},\"tasks\":[]}", "{T}/file exists and is a regular file, not a socket");
         yield return new("netns a mount namespace", "validate --host -c {C}", Task(Lo(",\"netns\":\"/proc/self/ns/mnt\"")), "is not a network namespace");
 
         // run: what fails only when the daemon runs.
