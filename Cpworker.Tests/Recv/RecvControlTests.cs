@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Cpworker.Engine.Packets;
+using Cpworker.Host.Control;
 using Cpworker.Outputs.Gre;
 using Cpworker.Outputs.Vxlan;
 using Cpworker.Outputs.Zmq;
@@ -36,6 +37,7 @@ public sealed class RecvControlTests : DaemonTestBase
     }
 
     [Test]
+    [Category(TestCategories.Root)]
     public void Ctl_reads_the_per_sender_counters_of_the_traffic_sent_and_bad_requests_leave_recv_running()
     {
         var sent = new Dictionary<string, Sent> { ["vxlan"] = new(), ["gre"] = new(), ["zmq"] = new() };
@@ -146,6 +148,37 @@ public sealed class RecvControlTests : DaemonTestBase
         Assert.That(CtlProcess.Checked("--socket", socket, "shutdown").Trim(), Is.EqualTo("shutdown requested"));
         Assert.That(third.WaitForExit(10_000), Is.EqualTo(0), third.Output);
         Assert.That(third.Output, Does.Contain("{\"receivers\":["), "a ctl shutdown prints the counters as SIGTERM does");
+    }
+
+    [Test]
+    [Category(TestCategories.Root)]
+    public void The_daemons_line_limit_and_peer_check_guard_recvs_socket_too()
+    {
+        Assume.That(PeerCredentials.OwnUid, Is.Zero, "needs root to run a client as nobody");
+        string socket = Path.Combine(Dir, "run", "recv.sock");
+        using var recv = new RecvProcess($"recv --vxlan 127.0.0.1:0 -w {Path.Combine(Dir, "a.pcapng")} --stats-interval 0 --control-socket {socket}");
+        recv.WaitReady();
+        using (RawClient c = RawClient.Handshaken(socket))
+        {
+            c.Send("{\"command\":\"ping\",\"pad\":\"" + new string('x', ControlServer.MaxLineBytes) + "\"}\n");
+            Assert.That(c.ReadLine(), Is.EqualTo($"{{\"message\":\"request longer than {ControlServer.MaxLineBytes} bytes\",\"status\":\"ERROR\"}}"));
+            Assert.That(c.ClosedWithin(5_000), Is.True, "closed after an over-long line");
+        }
+
+        // 0600 stops other users at connect(); open the file and its directories so that SO_PEERCRED is what refuses.
+        File.SetUnixFileMode(socket, (UnixFileMode)0x1B6); // 0666
+        File.SetUnixFileMode(Path.GetDirectoryName(socket)!, (UnixFileMode)0x1ED); // 0755
+        File.SetUnixFileMode(Dir, (UnixFileMode)0x1ED);
+        string client = Path.Combine(Dir, "client.py");
+        File.WriteAllText(client,
+            "import socket\ns=socket.socket(socket.AF_UNIX)\ns.settimeout(5)\n" +
+            $"s.connect('{socket}')\ns.sendall(b'{{\"version\":\"v1\"}}\\n{{\"command\":\"recv_stats\"}}\\n')\n" +
+            "data=b''\nwhile True:\n    chunk=s.recv(4096)\n    if not chunk: break\n    data+=chunk\nprint(data.decode())\n");
+        File.SetUnixFileMode(client, (UnixFileMode)0x1A4); // 0644
+        (int code, string stdout, string stderr) = Run.Command("setpriv", $"--reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 {client}", 20_000);
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("permission denied: uid 65534 may not use this control socket").And.Not.Contain("receivers"));
+        Assert.That(CtlProcess.Checked("--socket", socket, "stats", "--json"), Does.StartWith("{\"receivers\":["), "root still gets in, and recv runs on");
     }
 
     private static int FirstPid(string socket)
