@@ -15,9 +15,9 @@ namespace Cpworker.Tests.Control;
 [CancelAfter(240_000)]
 public class ConfigLimitsEndToEndTests
 {
-    private static string Config(string dir, string socket, string capture, int tasks)
+    private static string Config(string dir, string socket, string capture, int tasks, string model = "rtc")
     {
-        var sb = new StringBuilder($"{{\"control\":{{\"type\":\"unix\",\"unix\":{{\"path\":\"{socket}\"}}}},\"tasks\":[");
+        var sb = new StringBuilder($"{{\"execution_model\":\"{model}\",\"pipeline\":{{\"buffer_size_mb\":1}},\"control\":{{\"type\":\"unix\",\"unix\":{{\"path\":\"{socket}\"}}}},\"tasks\":[");
         for (int i = 0; i < tasks; i++)
         {
             sb.Append(i == 0 ? "" : ",").Append($"{{\"name\":\"t{i}\",\"capturer\":{{\"type\":\"pcap_file\",\"pcap_file\":{{\"file_name\":\"{capture}\",\"loop\":0,\"speed\":1}}}},\"outputs\":[{{\"type\":\"null\"}}]}}");
@@ -77,6 +77,39 @@ public class ConfigLimitsEndToEndTests
             daemon.Signal(15);
             Assert.That(daemon.WaitForExit(3_000), Is.EqualTo(0), "SIGTERM stops 1024 tasks within the promised 3 s, exit 0");
             TestContext.Out.WriteLine($"stopped in {stop.ElapsedMilliseconds} ms");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// SIGTERM while 700 pipeline tasks are starting (2,100 threads, well inside the limits): the
+    /// start floods the thread pool on which the orderly stop runs, and the daemon used to go on
+    /// for more than 20 s (kill -9 needed). The stop signal's own backstop thread now ends it.
+    /// It does not yet end it within the promised 3 s on 2 busy cores (measured 11.6 s with 1024
+    /// tasks): the bound here is what is kept, not what is promised.
+    /// </summary>
+    [Test]
+    public void SIGTERM_during_the_start_of_700_pipeline_tasks_ends_the_daemon()
+    {
+        string dir = ControlFixture.NewDirectory();
+        try
+        {
+            string capture = new PcapBuilder().Add(TestFrames.FrameA, 1_700_000_000_000_000_000).Add(TestFrames.FrameA, 1_700_000_001_000_000_000).WriteTo(Path.Combine(dir, "in.pcap"));
+            string socket = Path.Combine(dir, "ctl.sock");
+            string configPath = Path.Combine(dir, "cpworker.json");
+            File.WriteAllText(configPath, Config(dir, socket, capture, 700, "pipeline"));
+            using DaemonProcess daemon = DaemonProcess.Start($"run -c {configPath}");
+            Assert.That(daemon.WaitForLine("control socket listening", 30_000), Is.True, daemon.Output);
+            Assert.That(daemon.WaitForLine(": running (file", 30_000), Is.True, "the tasks are starting: " + daemon.Output);
+            var stop = Stopwatch.StartNew();
+            daemon.Signal(15);
+            int? code = daemon.WaitForExit(18_000);
+            TestContext.Out.WriteLine($"exit {code} {stop.ElapsedMilliseconds} ms after SIGTERM; load {File.ReadAllText("/proc/loadavg").Trim()}");
+            Assert.That(code, Is.Not.Null, "SIGTERM ends the daemon: " + string.Join('\n', daemon.Lines.TakeLast(5)));
+            Assert.That(daemon.Output, Does.Contain("stopped in").Or.Contain("the stop did not end within 3000 ms"));
         }
         finally
         {
