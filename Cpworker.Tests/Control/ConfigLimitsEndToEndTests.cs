@@ -10,17 +10,18 @@ namespace Cpworker.Tests.Control;
 /// The largest configuration the limits allow (1024 paced replays) leaves the control socket
 /// answering and SIGTERM stopping within its promised 3 s; a configuration far above the limits
 /// (the 468,114-task attack, here 20,000) is refused by the reload in seconds and changes nothing
+/// and a storm of 30 SIGHUPs leaves it answering too
 /// (docs/configuration.md, "Limits"; docs/operations.md, "Signals and exit codes").
 /// </summary>
 [CancelAfter(240_000)]
 public class ConfigLimitsEndToEndTests
 {
-    private static string Config(string dir, string socket, string capture, int tasks, string model = "rtc")
+    private static string Config(string dir, string socket, string capture, int tasks, string model = "rtc", int speed = 1)
     {
         var sb = new StringBuilder($"{{\"execution_model\":\"{model}\",\"pipeline\":{{\"buffer_size_mb\":1}},\"control\":{{\"type\":\"unix\",\"unix\":{{\"path\":\"{socket}\"}}}},\"tasks\":[");
         for (int i = 0; i < tasks; i++)
         {
-            sb.Append(i == 0 ? "" : ",").Append($"{{\"name\":\"t{i}\",\"capturer\":{{\"type\":\"pcap_file\",\"pcap_file\":{{\"file_name\":\"{capture}\",\"loop\":0,\"speed\":1}}}},\"outputs\":[{{\"type\":\"null\"}}]}}");
+            sb.Append(i == 0 ? "" : ",").Append($"{{\"name\":\"t{i}\",\"capturer\":{{\"type\":\"pcap_file\",\"pcap_file\":{{\"file_name\":\"{capture}\",\"loop\":0,\"speed\":{speed}}}}},\"outputs\":[{{\"type\":\"null\"}}]}}");
         }
 
         return sb.Append("]}").ToString();
@@ -72,6 +73,31 @@ public class ConfigLimitsEndToEndTests
             Assert.That(daemon.WaitForLine("the running configuration is unchanged", 5_000), Is.True);
             TestContext.Out.WriteLine($"reload refused in {reload.ElapsedMilliseconds} ms");
             Assert.That(await Ping(socket), Is.Not.Null, "still answering after the refused reload");
+
+            // A reload storm: 30 SIGHUPs back to back, the file switching between two speeds, so
+            // that a reload may rebuild all 1024 tasks while the next signals arrive.
+            int before = daemon.Lines.Count;
+            for (int i = 0; i < 30; i++)
+            {
+                string next = configPath + ".next";
+                File.WriteAllText(next, Config(dir, socket, capture, 1024, speed: 1 + (i % 2)));
+                File.Move(next, configPath, overwrite: true);
+                daemon.Signal(1);
+                Thread.Sleep(10); // a storm, not a burst the kernel merges into one signal
+            }
+
+            var afterStorm = new List<TimeSpan>();
+            for (int i = 0; i < 3; i++)
+            {
+                TimeSpan? t = await Ping(socket);
+                Assert.That(t, Is.Not.Null, $"ping {i} answered within 5 s after 30 reloads");
+                afterStorm.Add(t!.Value);
+            }
+
+            Assert.That(daemon.WaitForLine("reload complete: 0 unchanged, 1024 rebuilt", 10_000), Is.True, "a reload of the storm rebuilt every task");
+            string[] storm = daemon.Lines.Skip(before).ToArray();
+            TestContext.Out.WriteLine($"ping after the reload storm: {string.Join(", ", afterStorm.Select(t => $"{t.TotalMilliseconds:F0} ms"))}; {storm.Count(l => l.Contains("reload complete", StringComparison.Ordinal))} reloads applied");
+            Assert.That(storm.Where(l => l.Contains("reload failed", StringComparison.Ordinal)), Is.Empty);
 
             var stop = Stopwatch.StartNew();
             daemon.Signal(15);
