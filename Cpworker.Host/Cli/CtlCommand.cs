@@ -6,13 +6,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cpworker.Host.Control;
 using Cpworker.Host.Daemon;
+using Cpworker.Host.Recv;
 
 namespace Cpworker.Host.Cli;
 
 /// <summary>
 /// <c>cpworker ctl [--socket PATH | -c FILE] ping|info|stats|tasks|reload|log-level LEVEL|shutdown</c>
 /// (docs/operations.md, "cpworker ctl"): human-readable output, <c>--json</c> for the raw replies; exit code 1 with the
-/// reason on stderr when the daemon cannot be reached or answers with an error.
+/// reason on stderr when the daemon cannot be reached or answers with an error. <c>ping</c>, <c>info</c>,
+/// <c>stats</c>, <c>log-level</c> and <c>shutdown</c> also talk to <c>cpworker recv</c> (docs/recv.md, "Counters and metrics").
 /// </summary>
 internal static class CtlCommand
 {
@@ -22,7 +24,7 @@ internal static class CtlCommand
     /// <summary>Builds the <c>ctl</c> command.</summary>
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var ctl = new Command("ctl", "Query and steer a running cpworker through its control socket.");
+        var ctl = new Command("ctl", "Query and steer a running cpworker (or cpworker recv) through its control socket.");
         var socket = new Option<string?>("--socket", "-s") { Description = $"Control socket (default: control.unix.path of --config, else {DefaultSocket}).", HelpName = "PATH", Recursive = true };
         var config = new Option<string?>("--config", "-c") { Description = "Read the socket path from this configuration file.", HelpName = "FILE", Recursive = true };
         var json = new Option<bool>("--json") { Description = "Print the daemon's raw JSON replies.", Recursive = true };
@@ -48,7 +50,7 @@ internal static class CtlCommand
 
         var interval = new Option<double>("--interval", "-i") { Description = "Repeat every N seconds, with per-second rates, until Ctrl-C.", HelpName = "N" };
         var count = new Option<int>("--count", "-n") { Description = "With --interval: stop after this many screens (0 = until Ctrl-C).", HelpName = "N" };
-        var stats = new Command("stats", "Counters per task and output, and totals since start.");
+        var stats = new Command("stats", "Counters per task and output (recv: per listener and sender), and totals since start.");
         stats.Options.Add(interval);
         stats.Options.Add(count);
         stats.SetAction((p, t) => ctx.Guard(p, (c, ct) => StatsAsync(ctx, c, p, p.GetValue(interval), p.GetValue(count), ct), t));
@@ -122,26 +124,21 @@ internal static class CtlCommand
     private static async Task<int> StatsAsync(Context ctx, ControlClient client, ParseResult parse, double interval, int count, CancellationToken cancellationToken)
     {
         bool json = parse.GetValue(ctx.Json);
-        (JsonObject Tasks, JsonObject Summary)? previous = null;
+        bool recv = await IsRecvAsync(client, cancellationToken).ConfigureAwait(false);
+        StatsReading? previous = null;
         long previousAt = 0;
         for (int screen = 1; ; screen++)
         {
-            // Rows first, totals second: the totals then never show less than the rows they sum.
-            (JsonObject tasks, _) = await client.CommandRawAsync("tasks", null, cancellationToken).ConfigureAwait(false);
-            (JsonObject summary, string summaryLine) = await client.CommandRawAsync("collect_stats_summary", null, cancellationToken).ConfigureAwait(false);
+            StatsReading? reading = await ReadStatsAsync(ctx, client, recv, cancellationToken).ConfigureAwait(false);
             long now = Stopwatch.GetTimestamp();
-            foreach ((JsonObject reply, string command) in new[] { (summary, "collect_stats_summary"), (tasks, "tasks") })
+            if (reading is null)
             {
-                if ((string?)reply["status"] != "OK")
-                {
-                    await ctx.Stderr.WriteLineAsync($"cpworker ctl: {command}: {reply["message"]?.GetValue<string>()}").ConfigureAwait(false);
-                    return ExitCodes.Failure;
-                }
+                return ExitCodes.Failure;
             }
 
             if (json)
             {
-                await ctx.Stdout.WriteLineAsync(summaryLine).ConfigureAwait(false);
+                await ctx.Stdout.WriteLineAsync(reading.JsonLine).ConfigureAwait(false);
             }
             else
             {
@@ -151,7 +148,9 @@ internal static class CtlCommand
                 }
 
                 double seconds = previous is null ? 0 : Stopwatch.GetElapsedTime(previousAt, now).TotalSeconds;
-                await ctx.Stdout.WriteAsync(StatsTable.Format(tasks, summary, previous, seconds)).ConfigureAwait(false);
+                await ctx.Stdout.WriteAsync(recv
+                    ? RecvStatsTable.Format(reading.Rows, previous?.Rows, seconds)
+                    : StatsTable.Format(reading.Rows, reading.Totals, previous is null ? null : (previous.Rows, previous.Totals), seconds)).ConfigureAwait(false);
             }
 
             await ctx.Stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -160,7 +159,7 @@ internal static class CtlCommand
                 return ExitCodes.Ok;
             }
 
-            previous = (tasks, summary);
+            previous = reading;
             previousAt = now;
             try
             {
@@ -173,18 +172,76 @@ internal static class CtlCommand
         }
     }
 
+    /// <summary>True when the socket is <c>cpworker recv</c>'s: its <c>info</c> says <c>"program":"recv"</c> (the daemon's, like the C one's, has no <c>program</c>).</summary>
+    private static async Task<bool> IsRecvAsync(ControlClient client, CancellationToken cancellationToken)
+    {
+        (JsonObject info, _) = await client.CommandRawAsync("info", null, cancellationToken).ConfigureAwait(false);
+        return IsRecv(info);
+    }
+
+    private static bool IsRecv(JsonObject info) =>
+        (string?)info["status"] == "OK" && info["program"] is JsonValue p && p.TryGetValue(out string? name) && name == RecvControlCommands.Program;
+
+    /// <summary>One reading of the counters, or null (the reason on stderr) when the process answered with an error.</summary>
+    private static async Task<StatsReading?> ReadStatsAsync(Context ctx, ControlClient client, bool recv, CancellationToken cancellationToken)
+    {
+        if (recv)
+        {
+            (JsonObject stats, string line) = await client.CommandRawAsync(RecvControlCommands.StatsCommand, null, cancellationToken).ConfigureAwait(false);
+            return await FailedAsync(ctx, stats, RecvControlCommands.StatsCommand).ConfigureAwait(false) ? null : new StatsReading(line, stats, stats);
+        }
+
+        // Rows first, totals second: the totals then never show less than the rows they sum.
+        (JsonObject tasks, _) = await client.CommandRawAsync("tasks", null, cancellationToken).ConfigureAwait(false);
+        (JsonObject summary, string summaryLine) = await client.CommandRawAsync("collect_stats_summary", null, cancellationToken).ConfigureAwait(false);
+        foreach ((JsonObject reply, string command) in new[] { (summary, "collect_stats_summary"), (tasks, "tasks") })
+        {
+            if (await FailedAsync(ctx, reply, command).ConfigureAwait(false))
+            {
+                return null;
+            }
+        }
+
+        return new StatsReading(summaryLine, tasks, summary);
+    }
+
+    private static async Task<bool> FailedAsync(Context ctx, JsonObject reply, string command)
+    {
+        if ((string?)reply["status"] == "OK")
+        {
+            return false;
+        }
+
+        await ctx.Stderr.WriteLineAsync($"cpworker ctl: {command}: {reply["message"]?.GetValue<string>()}").ConfigureAwait(false);
+        return true;
+    }
+
     private static string FormatInfo(JsonObject r)
     {
         long uptime = r["uptime_sec"]?.GetValue<long>() ?? 0;
         long started = r["started_at_sec"]?.GetValue<long>() ?? 0;
-        return string.Join(Environment.NewLine,
-            $"version          {r["version"]}",
+        bool recv = IsRecv(r);
+        var lines = new List<string>
+        {
+            $"version          {r["version"]}{(recv ? " (cpworker recv)" : "")}",
             $"pid              {r["pid"]}",
             $"uptime           {TimeSpan.FromSeconds(uptime):d\\.hh\\:mm\\:ss}",
             $"started at       {DateTimeOffset.FromUnixTimeSeconds(started).ToLocalTime():yyyy-MM-ddTHH:mm:sszzz}",
-            $"config           {r["config_path"]}",
+            $"config           {(recv && r["config_path"]?.GetValue<string>() is "" ? "(command-line options)" : r["config_path"])}",
             $"working dir      {r["working_dir"]}",
-            $"log destination  {r["log_destination"]}");
+            $"log destination  {r["log_destination"]}",
+        };
+        if (recv)
+        {
+            foreach (JsonNode? listener in r["listeners"] as JsonArray ?? [])
+            {
+                lines.Add($"listener         {listener}");
+            }
+
+            lines.Add($"output           {r["output"]}");
+        }
+
+        return string.Join(Environment.NewLine, lines);
     }
 
     private static string FormatTasks(JsonObject r)
@@ -219,6 +276,9 @@ internal static class CtlCommand
 
         return string.Join(Environment.NewLine, lines);
     }
+
+    /// <summary>One reading of the counters: the reply <c>--json</c> prints, the reply the rows come from, and the one the totals come from (recv: the same).</summary>
+    private sealed record StatsReading(string JsonLine, JsonObject Rows, JsonObject Totals);
 
     /// <summary>The options shared by every subcommand, and the writers.</summary>
     private sealed record Context(TextWriter Stdout, TextWriter Stderr, Option<string?> Socket, Option<string?> Config, Option<bool> Json, Option<double> Timeout)

@@ -100,13 +100,13 @@ internal static class StatsTable
         JsonObject? wasOut = previous is { } p2 ? Totals(p2.Summary, "output") : null;
         lines.Add(Row("TOTAL captured", "", Count(cap, wasCap, "cap_packets", rates, seconds), Volume(cap, wasCap, "cap_bytes", rates, seconds), Count(cap, wasCap, "drop_packets", rates, seconds), Count(cap, wasCap, "ifdrop_packets", rates, seconds), "", "", ""));
         lines.Add(Row("TOTAL forwarded", "", Count(outp, wasOut, "fwd_packets", rates, seconds), Volume(outp, wasOut, "fwd_bytes", rates, seconds), "", "", Count(outp, wasOut, "direction_drop_packets", rates, seconds), Count(outp, wasOut, "ratelimit_drop_packets", rates, seconds), Count(outp, wasOut, "error_drop_packets", rates, seconds)));
-        return Layout(lines);
+        return Layout(lines, s_minWidths);
     }
 
-    /// <summary>Pads every column to its widest cell: names and states left-aligned, numbers right-aligned.</summary>
-    private static string Layout(List<object> lines)
+    /// <summary>Pads every column to its widest cell (at least <paramref name="minWidths"/>): the first two left-aligned, numbers right-aligned; a string line is printed as it is.</summary>
+    internal static string Layout(List<object> lines, int[] minWidths)
     {
-        int[] widths = (int[])s_minWidths.Clone();
+        int[] widths = (int[])minWidths.Clone();
         foreach (string[] cells in lines.OfType<string[]>())
         {
             for (int i = 0; i < cells.Length; i++)
@@ -147,11 +147,13 @@ internal static class StatsTable
 
     private static JsonObject Totals(JsonObject summary, string section) => summary[section] as JsonObject ?? new JsonObject();
 
-    private static string[] Row(params string[] cells) => cells;
+    /// <summary>A row of cells for <see cref="Layout"/>.</summary>
+    internal static string[] Row(params string[] cells) => cells;
 
     private static string Str(JsonObject o, string key) => o[key]?.GetValue<string>() ?? "";
 
-    private static string Count(JsonObject now, JsonObject? before, string key, bool rates, double seconds)
+    /// <summary>A counter, or its growth per second since <paramref name="before"/> when <paramref name="rates"/>.</summary>
+    internal static string Count(JsonObject now, JsonObject? before, string key, bool rates, double seconds)
     {
         UInt128 value = Value(now[key]);
         if (!rates)
@@ -162,7 +164,8 @@ internal static class StatsTable
         return (Delta(value, before?[key]) / seconds).ToString("0", CultureInfo.InvariantCulture);
     }
 
-    private static string Volume(JsonObject now, JsonObject? before, string key, bool rates, double seconds)
+    /// <summary>A byte counter, or its growth in Mbit/s since <paramref name="before"/> when <paramref name="rates"/>.</summary>
+    internal static string Volume(JsonObject now, JsonObject? before, string key, bool rates, double seconds)
     {
         UInt128 value = Value(now[key]);
         if (!rates)

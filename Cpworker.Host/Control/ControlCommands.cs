@@ -14,7 +14,7 @@ namespace Cpworker.Host.Control;
 /// Answers one control request (docs/operations.md, "The protocol"). Replies are built on request from the engine's
 /// counters; nothing here touches a packet thread.
 /// </summary>
-internal sealed class ControlCommands
+internal sealed class ControlCommands : IControlHandler
 {
     private readonly ControlTarget _target;
     private readonly ILogger _logger;
@@ -32,25 +32,18 @@ internal sealed class ControlCommands
     /// </summary>
     public (JsonObject Reply, Action? After) Handle(JsonElement request)
     {
-        if (request.ValueKind != JsonValueKind.Object)
+        if (CommandOf(request, _logger) is not string name)
         {
-            return (ControlJson.Error("a request is a JSON object: {\"command\":\"…\"}"), null);
+            return (BadRequest(request), null);
         }
 
-        if (!request.TryGetProperty("command", out JsonElement command) || command.ValueKind != JsonValueKind.String)
-        {
-            return (ControlJson.Error("missing \"command\""), null);
-        }
-
-        string name = command.GetString()!;
-        ControlLog.Command(_logger, name);
         return name switch
         {
             "ping" => (Ping(), null),
-            "info" => (Info(), null),
+            "info" => (Info(_target.StartedAt, _target.StartedTicks, _target.ConfigPath), null),
             "collect_stats_summary" => (StatsSummary(), null),
             "tasks" => (Tasks(), null),
-            "set_log_level" => (SetLogLevel(request), null),
+            "set_log_level" => (SetLogLevel(request, _target.LogLevel, _logger), null),
             "reload_config" => (ControlJson.Ok(), _target.RequestReload),
             "shutdown" => (ControlJson.Ok(), _target.RequestShutdown),
             _ => (ControlJson.Error("unknown command"), null),
@@ -92,15 +85,35 @@ internal sealed class ControlCommands
         };
     }
 
-    private static JsonObject Ping() => ControlJson.Ok(new JsonObject { ["ts_ms"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+    /// <summary>The request's <c>command</c>, logged; null when the request has none (<see cref="BadRequest"/> says why).</summary>
+    internal static string? CommandOf(JsonElement request, ILogger logger)
+    {
+        if (request.ValueKind != JsonValueKind.Object || !request.TryGetProperty("command", out JsonElement command) || command.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
 
-    private JsonObject Info() => ControlJson.Ok(new JsonObject
+        string name = command.GetString()!;
+        ControlLog.Command(logger, name);
+        return name;
+    }
+
+    /// <summary>The error reply to a request without a string <c>command</c>.</summary>
+    internal static JsonObject BadRequest(JsonElement request) => request.ValueKind != JsonValueKind.Object
+        ? ControlJson.Error("a request is a JSON object: {\"command\":\"…\"}")
+        : ControlJson.Error("missing \"command\"");
+
+    /// <summary><c>ping</c>: the wall clock in milliseconds.</summary>
+    internal static JsonObject Ping() => ControlJson.Ok(new JsonObject { ["ts_ms"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+
+    /// <summary><c>info</c>: version, pid, uptime, start time, configuration file, working directory, log destination.</summary>
+    internal static JsonObject Info(DateTimeOffset startedAt, long startedTicks, string configPath) => ControlJson.Ok(new JsonObject
     {
         ["version"] = VersionInfo.Version,
         ["pid"] = Environment.ProcessId,
-        ["uptime_sec"] = Math.Max(0, (Environment.TickCount64 - _target.StartedTicks) / 1000),
-        ["started_at_sec"] = _target.StartedAt.ToUnixTimeSeconds(),
-        ["config_path"] = _target.ConfigPath,
+        ["uptime_sec"] = Math.Max(0, (Environment.TickCount64 - startedTicks) / 1000),
+        ["started_at_sec"] = startedAt.ToUnixTimeSeconds(),
+        ["config_path"] = configPath,
         ["working_dir"] = Environment.CurrentDirectory,
         ["log_destination"] = "stderr",
     });
@@ -223,9 +236,10 @@ internal sealed class ControlCommands
         return ControlJson.Ok(new JsonObject { ["tasks"] = tasks });
     }
 
-    private JsonObject SetLogLevel(JsonElement request)
+    /// <summary><c>set_log_level</c>: sets <paramref name="level"/> from the request's <c>level</c>.</summary>
+    internal static JsonObject SetLogLevel(JsonElement request, LogLevelSwitch level, ILogger logger)
     {
-        string? text = request.TryGetProperty("level", out JsonElement level) && level.ValueKind == JsonValueKind.String ? level.GetString() : null;
+        string? text = request.TryGetProperty("level", out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
         if (!LogLevelSwitch.TryParse(text, out LogLevel parsed))
         {
             return ControlJson.Error(text is null
@@ -233,8 +247,8 @@ internal sealed class ControlCommands
                 : $"invalid level \"{text}\": expected DEBUG, INFO, WARN or ERROR");
         }
 
-        _target.LogLevel.Level = parsed;
-        ControlLog.LogLevelSet(_logger, LogLevelSwitch.Name(parsed));
+        level.Level = parsed;
+        ControlLog.LogLevelSet(logger, LogLevelSwitch.Name(parsed));
         return ControlJson.Ok(new JsonObject { ["level"] = LogLevelSwitch.Name(parsed) });
     }
 }

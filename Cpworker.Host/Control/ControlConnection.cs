@@ -27,12 +27,12 @@ internal sealed class ControlConnection
 
     private readonly Socket _socket;
     private readonly PeerCredentials _peer;
-    private readonly ControlCommands _commands;
+    private readonly IControlHandler _commands;
     private readonly ILogger _logger;
     private readonly TimeSpan _idleTimeout;
 
     /// <summary>Creates the connection; it runs with <see cref="RunAsync"/>.</summary>
-    public ControlConnection(Socket socket, PeerCredentials peer, ControlCommands commands, ILogger logger, TimeSpan idleTimeout)
+    public ControlConnection(Socket socket, PeerCredentials peer, IControlHandler commands, ILogger logger, TimeSpan idleTimeout)
     {
         _socket = socket;
         _peer = peer;

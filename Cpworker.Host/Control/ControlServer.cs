@@ -27,20 +27,20 @@ internal sealed class ControlServer : IAsyncDisposable
     private readonly Socket _listener;
     private readonly ulong _inode;
     private readonly ILogger _logger;
-    private readonly ControlCommands _commands;
+    private readonly IControlHandler _commands;
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<Task> _connections = new();
     private readonly LogThrottle _refusalLog = new(TimeProvider.System, TimeSpan.FromMinutes(1));
     private Task? _acceptLoop;
     private int _stopped;
 
-    private ControlServer(string path, Socket listener, ulong inode, ControlTarget target, ILogger logger)
+    private ControlServer(string path, Socket listener, ulong inode, IControlHandler commands, ILogger logger)
     {
         Path = path;
         _listener = listener;
         _inode = inode;
         _logger = logger;
-        _commands = new ControlCommands(target, logger);
+        _commands = commands;
     }
 
     /// <summary>Absolute path of the socket.</summary>
@@ -65,11 +65,15 @@ internal sealed class ControlServer : IAsyncDisposable
     /// Binds the socket (see <see cref="ControlSocketFile.Bind"/>); connections queue until
     /// <see cref="Start"/>. Throws <see cref="ControlSocketException"/>.
     /// </summary>
-    public static ControlServer Bind(string path, ControlTarget target, ILogger logger, TimeSpan? idleTimeout = null)
+    public static ControlServer Bind(string path, ControlTarget target, ILogger logger, TimeSpan? idleTimeout = null) =>
+        Bind(path, new ControlCommands(target, logger), logger, idleTimeout);
+
+    /// <summary>Binds the socket for another set of commands (<c>cpworker recv</c>'s); the same file rules, peer check and limits.</summary>
+    public static ControlServer Bind(string path, IControlHandler commands, ILogger logger, TimeSpan? idleTimeout = null)
     {
         string full = System.IO.Path.GetFullPath(path);
         (Socket listener, ulong inode) = ControlSocketFile.Bind(full, MaxClients);
-        return new ControlServer(full, listener, inode, target, logger) { IdleTimeout = idleTimeout ?? TimeSpan.FromSeconds(10) };
+        return new ControlServer(full, listener, inode, commands, logger) { IdleTimeout = idleTimeout ?? TimeSpan.FromSeconds(10) };
     }
 
     /// <summary>Starts accepting clients.</summary>

@@ -10,7 +10,8 @@ namespace Cpworker.Host.Recv;
 /// <summary>
 /// <c>cpworker recv</c>: the other end of the tunnel (docs/recv.md). Listeners from
 /// <c>--vxlan/--gre/--zmq/--zmq-connect</c> or from <c>-c FILE</c> (<c>"receivers"</c>), output
-/// to <c>-w FILE</c>, <c>--rotate DIR</c> or <c>--to-interface NAME</c>.
+/// to <c>-w FILE</c>, <c>--rotate DIR</c> or <c>--to-interface NAME</c>; optionally a control socket
+/// (<c>--control-socket</c>) and a Prometheus endpoint (<c>--prometheus-listen</c>).
 /// </summary>
 internal static class RecvCommand
 {
@@ -32,7 +33,9 @@ internal static class RecvCommand
         var toInterface = new Option<string?>("--to-interface") { Description = "Re-emit the frames onto interface NAME: an existing one through AF_PACKET, else a TAP device recv creates.", HelpName = "NAME" };
         var statsInterval = new Option<int>("--stats-interval") { Description = "Seconds between counter lines in the log (0: none).", HelpName = "S", DefaultValueFactory = _ => 60 };
         var logLevel = new Option<string>("--log-level") { Description = "DEBUG, INFO, WARN or ERROR.", DefaultValueFactory = _ => "INFO" };
-        foreach (Option o in new Option[] { config, vxlan, vni, captureTime, gre, zmq, zmqConnect, write, rotate, rotateSeconds, maxFiles, toInterface, statsInterval, logLevel })
+        var controlSocket = new Option<string?>("--control-socket") { Description = "Answer cpworker ctl on this Unix socket (as the daemon's control.unix.path).", HelpName = "PATH" };
+        var prometheusListen = new Option<string?>("--prometheus-listen") { Description = "Serve the counters to Prometheus at http://HOST:PORT/metrics (as the daemon's metrics.prometheus.listen).", HelpName = "HOST:PORT" };
+        foreach (Option o in new Option[] { config, vxlan, vni, captureTime, gre, zmq, zmqConnect, write, rotate, rotateSeconds, maxFiles, toInterface, statsInterval, logLevel, controlSocket, prometheusListen })
         {
             cmd.Options.Add(o);
         }
@@ -45,6 +48,7 @@ internal static class RecvCommand
                 string? file = parse.GetValue(config);
                 bool anyListener = parse.GetResult(vxlan) is not null || parse.GetResult(gre) is not null || parse.GetResult(zmq) is not null || parse.GetResult(zmqConnect) is not null;
                 bool anyOutput = parse.GetValue(write) is not null || parse.GetValue(rotate) is not null || parse.GetValue(toInterface) is not null;
+                string? socket = parse.GetValue(controlSocket), listen = parse.GetValue(prometheusListen);
                 if (file is not null)
                 {
                     if (anyListener || anyOutput)
@@ -52,11 +56,17 @@ internal static class RecvCommand
                         throw new RecvException("-c FILE takes the listeners and the output from the file: do not also give --vxlan/--gre/--zmq/-w/--rotate/--to-interface");
                     }
 
+                    if (socket is not null || listen is not null)
+                    {
+                        throw new RecvException("-c FILE takes the control socket and the metrics from the file (control.unix.path, metrics.prometheus.listen): do not also give --control-socket/--prometheus-listen");
+                    }
+
                     options = RecvConfigFile.Load(file);
                 }
                 else
                 {
-                    options = FromOptions(parse, vxlan, vni, captureTime, gre, zmq, zmqConnect, write, rotate, rotateSeconds, maxFiles, toInterface, statsInterval, logLevel);
+                    options = FromOptions(parse, vxlan, vni, captureTime, gre, zmq, zmqConnect, write, rotate, rotateSeconds, maxFiles, toInterface, statsInterval, logLevel)
+                        with { ControlSocketPath = ControlSocket(socket), PrometheusListen = Listen(listen) };
                 }
             }
             catch (RecvException ex)
@@ -70,6 +80,24 @@ internal static class RecvCommand
         });
         return cmd;
     }
+
+    /// <summary><c>--control-socket</c>, checked as the daemon checks <c>control.unix.path</c>.</summary>
+    private static string? ControlSocket(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(path);
+        return path.Length == 0 ? throw new RecvException("--control-socket: must not be empty")
+            : bytes > ConfigLoader.MaxControlPathBytes ? throw new RecvException($"--control-socket: is {bytes} bytes long; a Unix socket path has at most {ConfigLoader.MaxControlPathBytes} bytes")
+            : path;
+    }
+
+    /// <summary><c>--prometheus-listen</c>, checked as the daemon checks <c>metrics.prometheus.listen</c>.</summary>
+    private static string? Listen(string? listen) =>
+        listen is not null && ConfigLoader.CheckPrometheusListen(listen) is string problem ? throw new RecvException($"--prometheus-listen: {problem}") : listen;
 
     private static RecvOptions FromOptions(
         ParseResult p, Option<string[]> vxlan, Option<string> vni, Option<bool> captureTime, Option<string[]> gre, Option<string[]> zmq, Option<string[]> zmqConnect,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Loading;
 using Cpworker.Host.Recv.Decoding;
 using Microsoft.Extensions.Logging;
@@ -7,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Cpworker.Host.Recv;
 
 /// <summary>
-/// Reads a recv configuration file (docs/recv.md#configuration-file): <c>receivers</c>,
-/// <c>output</c>, optional <c>log_level</c> and <c>stats_interval_s</c>. Every problem is a
+/// Reads a recv configuration file (docs/recv.md, "Configuration file and systemd"): <c>receivers</c>,
+/// <c>output</c>, optional <c>log_level</c>, <c>stats_interval_s</c>, <c>control</c> and <c>metrics</c>. Every problem is a
 /// <see cref="RecvException"/> naming the JSON path.
 /// </summary>
 internal static class RecvConfigFile
@@ -31,7 +32,7 @@ internal static class RecvConfigFile
         try
         {
             using var doc = JsonDocument.Parse(json, s_options);
-            return Read(doc.RootElement);
+            return Read(doc.RootElement) with { ConfigPath = Path.GetFullPath(path) };
         }
         catch (JsonException ex)
         {
@@ -47,7 +48,7 @@ internal static class RecvConfigFile
     public static RecvOptions Read(JsonElement root)
     {
         Expect(root, JsonValueKind.Object, "(root)");
-        Only(root, "", "receivers", "output", "log_level", "stats_interval_s");
+        Only(root, "", "receivers", "output", "log_level", "stats_interval_s", "control", "metrics");
         if (!root.TryGetProperty("receivers", out JsonElement receivers) || receivers.ValueKind != JsonValueKind.Array || receivers.GetArrayLength() == 0)
         {
             throw new RecvException("receivers: must be a non-empty array of {\"type\": \"vxlan\"|\"gre\"|\"zmq\", …}");
@@ -72,7 +73,24 @@ internal static class RecvConfigFile
         }
 
         int interval = root.TryGetProperty("stats_interval_s", out JsonElement s) ? Int(s, "stats_interval_s", 0, 86_400) : 60;
-        return new RecvOptions { Listeners = listeners, Output = Output(output), LogLevel = level, StatsIntervalSeconds = interval };
+
+        // control and metrics as the daemon reads them; an unknown key there (the daemon's warning) is an error here, as everywhere in this file.
+        (string? control, string? listen, ConfigDiagnostics diagnostics) = ConfigLoader.ReadControlAndMetrics(root);
+        if (diagnostics.Items.Count > 0)
+        {
+            throw new RecvException(string.Join("; ", diagnostics.Items.Select(d =>
+                (d with { Message = d.Message.Replace("unknown key, ignored", "unknown key", StringComparison.Ordinal) }).ToString())));
+        }
+
+        return new RecvOptions
+        {
+            Listeners = listeners,
+            Output = Output(output),
+            LogLevel = level,
+            StatsIntervalSeconds = interval,
+            ControlSocketPath = control,
+            PrometheusListen = listen,
+        };
     }
 
     private static IEnumerable<ListenerSpec> Receiver(JsonElement r, string path)

@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Text;
+using Cpworker.Host.Control;
 using Cpworker.Host.Daemon;
 using Cpworker.Host.Logging;
+using Cpworker.Host.Metrics;
 using Cpworker.Host.Recv.Interface;
 using Cpworker.Host.Recv.Output;
 using Cpworker.Host.Recv.Transport;
@@ -9,9 +12,10 @@ using Microsoft.Extensions.Logging;
 namespace Cpworker.Host.Recv;
 
 /// <summary>
-/// <c>cpworker recv</c>'s life: open every listener and the output, say where it listens, tell
-/// systemd, run until SIGTERM/SIGINT (SIGHUP prints the counters), then stop the listeners,
-/// complete the output (<c>.part</c> renamed) and print the counters as JSON on stdout.
+/// <c>cpworker recv</c>'s life: bind the control socket if asked, open every listener and the
+/// output, say where it listens, tell systemd, run until SIGTERM/SIGINT or <c>ctl shutdown</c>
+/// (SIGHUP prints the counters; <c>ctl stats</c> asks for them), then stop the listeners, complete
+/// the output (<c>.part</c> renamed) and print the counters as JSON on stdout.
 /// </summary>
 internal sealed class RecvHost : IDisposable
 {
@@ -48,8 +52,36 @@ internal sealed class RecvHost : IDisposable
     /// <summary>Requests a stop, as SIGTERM does.</summary>
     public void RequestStop() => _stop.TrySetResult();
 
+    /// <summary>The control server, once listening (null without a control socket).</summary>
+    internal ControlServer? Control { get; private set; }
+
     /// <summary>Runs until stopped; returns the exit code.</summary>
     public int Run()
+    {
+        // Bound first, as the daemon does: a socket in use stops recv before it opens anything.
+        var commands = new RecvControlCommands(_listeners, _loggers.Level, RequestStop, _logger) { ConfigPath = _options.ConfigPath ?? "" };
+        ControlServer? control;
+        try
+        {
+            control = _options.ControlSocketPath is string path ? ControlServer.Bind(path, commands, _logger) : null;
+        }
+        catch (ControlSocketException ex)
+        {
+            RecvLog.NotStarting(_logger, ex.Message);
+            return ExitCodes.BadConfig;
+        }
+
+        try
+        {
+            return Serve(control, commands);
+        }
+        finally
+        {
+            control?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private int Serve(ControlServer? control, RecvControlCommands commands)
     {
         IFrameSink? sink = null;
         try
@@ -73,13 +105,17 @@ internal sealed class RecvHost : IDisposable
         using var notifier = SystemdNotifier.FromEnvironment(_logger);
         using ShutdownSignals? signals = HandleSignals ? new ShutdownSignals(() => Interlocked.Increment(ref _printRequests)) : null;
         using var metrics = new RecvMetrics(_listeners);
+        using PrometheusEndpoint? prometheus = _options.PrometheusListen is string listen ? PrometheusEndpoint.TryStart(listen, _logger) : null;
         foreach (RecvListener l in _listeners)
         {
             RecvLog.Listening(_logger, l.Name);
             l.Start(sink);
         }
 
-        RecvLog.Ready(_logger, VersionInfo.Version, Environment.ProcessId, _listeners.Count, Describe(_options.Output, sink));
+        commands.Output = Describe(_options.Output, sink);
+        Control = control;
+        control?.Start();
+        RecvLog.Ready(_logger, VersionInfo.Version, Environment.ProcessId, _listeners.Count, commands.Output);
         notifier.Ready($"{_listeners.Count} listener(s)");
         _ready.TrySetResult();
         var stats = Stopwatch.StartNew();
@@ -105,6 +141,12 @@ internal sealed class RecvHost : IDisposable
 
         notifier.Stopping();
         RecvLog.Stopping(_logger);
+        if (control is not null)
+        {
+            // Closed before the output, so that no client reads counters the final line would contradict.
+            control.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
         Close(sink);
         RecvLog.Summary(_logger, RecvStats.Summary(_listeners));
         PrintStats();
@@ -134,7 +176,8 @@ internal sealed class RecvHost : IDisposable
 
     private void PrintStats()
     {
-        _stdout.WriteLine(RecvStats.Build(_listeners).ToJsonString());
+        // The bytes recv_stats answers on the control socket, without its "status".
+        _stdout.Write(Encoding.UTF8.GetString(ControlJson.Serialize(RecvStats.Build(_listeners))));
         _stdout.Flush();
     }
 

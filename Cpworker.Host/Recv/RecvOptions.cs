@@ -16,4 +16,13 @@ internal sealed record RecvOptions
 
     /// <summary>The log level.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary><c>control.unix.path</c> / <c>--control-socket</c>: the control socket; null = none.</summary>
+    public string? ControlSocketPath { get; init; }
+
+    /// <summary><c>metrics.prometheus.listen</c> / <c>--prometheus-listen</c> (<c>HOST:PORT</c>); null = no endpoint.</summary>
+    public string? PrometheusListen { get; init; }
+
+    /// <summary>Absolute path of the configuration file (<c>info.config_path</c>); null when run from options.</summary>
+    public string? ConfigPath { get; init; }
 }

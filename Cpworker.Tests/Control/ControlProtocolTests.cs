@@ -81,6 +81,18 @@ public class ControlProtocolTests
     }
 
     [Test]
+    public async Task The_daemon_does_not_answer_recvs_requests_and_its_info_is_unchanged()
+    {
+        // ControlServer serves recv too (docs/recv.md, "Counters and metrics"); the daemon's side must not have moved.
+        await using ControlFixture f = ControlFixture.Start(Idle());
+        using RawClient c = RawClient.Handshaken(f.SocketPath);
+        Assert.That(c.Exchange("{\"command\":\"recv_stats\"}"), Is.EqualTo("{\"message\":\"unknown command\",\"status\":\"ERROR\"}"));
+        Assert.That(Keys(Parse(c.Exchange("{\"command\":\"info\"}"))), Does.Not.Contain("program"), "ctl tells recv from the daemon by info.program");
+        Assert.That(c.Exchange("[1]"), Is.EqualTo("{\"message\":\"a request is a JSON object: {\\\"command\\\":\\\"…\\\"}\",\"status\":\"ERROR\"}"));
+        Assert.That(c.Exchange("{\"command\":7}"), Is.EqualTo("{\"message\":\"missing \\\"command\\\"\",\"status\":\"ERROR\"}"));
+    }
+
+    [Test]
     public async Task Invalid_utf8_inside_a_string_is_malformed_json_and_the_connection_stays_open()
     {
         // Found by fuzzing (control target): the reply was never sent, the connection dropped with an ERROR log.

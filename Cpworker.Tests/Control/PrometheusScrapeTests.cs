@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Cpworker.Tests.Support;
 
@@ -14,22 +12,6 @@ namespace Cpworker.Tests.Control;
 [NonParallelizable]
 public class PrometheusScrapeTests
 {
-    private const string PrometheusBinary = "/usr/bin/prometheus";
-
-    private static async Task<string?> QueryAsync(HttpClient http, int port, string query)
-    {
-        try
-        {
-            string body = await http.GetStringAsync($"http://127.0.0.1:{port}/api/v1/query?query={Uri.EscapeDataString(query)}");
-            JsonNode? result = JsonNode.Parse(body)?["data"]?["result"];
-            return result is JsonArray { Count: 1 } a ? (string?)a[0]!["value"]![1] : null;
-        }
-        catch (HttpRequestException)
-        {
-            return null; // not up yet
-        }
-    }
-
     private static (int Code, string Stdout) Ctl(params string[] args)
     {
         var stdout = new StringWriter();
@@ -41,9 +23,9 @@ public class PrometheusScrapeTests
     [Test]
     public async Task A_real_Prometheus_scrapes_the_same_numbers_as_ctl_stats()
     {
-        Assume.That(File.Exists(PrometheusBinary), Is.True, "Debian's prometheus (./build.sh installs it)");
+        Assume.That(File.Exists(PrometheusServer.Binary), Is.True, "Debian's prometheus (./build.sh installs it)");
         string dir = ControlFixture.NewDirectory();
-        System.Diagnostics.Process? prometheus = null;
+        PrometheusServer? prometheus = null;
         try
         {
             var pcap = new PcapBuilder();
@@ -54,7 +36,6 @@ public class PrometheusScrapeTests
 
             string input = pcap.WriteTo(Path.Combine(dir, "in.pcap"));
             int metricsPort = TestSockets.FreeTcpPort();
-            int prometheusPort = TestSockets.FreeTcpPort();
             string socket = Path.Combine(dir, "ctl.sock");
             string config = Path.Combine(dir, "cpworker.json");
             File.WriteAllText(config,
@@ -64,30 +45,13 @@ public class PrometheusScrapeTests
             Assert.That(daemon.WaitForLine("end of file", 30_000), Is.True, daemon.Output);
             Assert.That(daemon.Lines.Any(l => l.Contains($"metrics: Prometheus endpoint http://127.0.0.1:{metricsPort}/metrics", StringComparison.Ordinal)), Is.True, daemon.Output);
 
-            File.WriteAllText(Path.Combine(dir, "prometheus.yml"), $"""
-                global:
-                  scrape_interval: 1s
-                scrape_configs:
-                  - job_name: cpworker
-                    scrape_interval: 1s
-                    static_configs:
-                      - targets: ['127.0.0.1:{metricsPort}']
-                """);
-            prometheus = Run.Start(PrometheusBinary,
-                $"--config.file={dir}/prometheus.yml --storage.tsdb.path={dir}/tsdb --web.listen-address=127.0.0.1:{prometheusPort}");
-            var prometheusLog = new System.Collections.Concurrent.ConcurrentQueue<string>();
-            prometheus.ErrorDataReceived += (_, e) => prometheusLog.Enqueue(e.Data ?? "");
-            prometheus.OutputDataReceived += (_, e) => prometheusLog.Enqueue(e.Data ?? "");
-            prometheus.BeginErrorReadLine(); // drained, so that its log never fills the pipe and blocks it
-            prometheus.BeginOutputReadLine();
-
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            prometheus = PrometheusServer.Start(dir, "cpworker", metricsPort);
             const string forwarded = "sum(cpworker_output_packets_total{job=\"cpworker\",outcome=\"forwarded\"})";
-            string? value = null;
-            Assert.That(Run.Until(() => (value = QueryAsync(http, prometheusPort, forwarded).GetAwaiter().GetResult()) == "3000", 60_000, pollMs: 500), Is.True, $"last value: {value}\n" + string.Join("\n", prometheusLog.TakeLast(20)));
-            Assert.That(await QueryAsync(http, prometheusPort, "up{job=\"cpworker\"}"), Is.EqualTo("1"));
-            string? captured = await QueryAsync(http, prometheusPort, "cpworker_capture_packets_total{task=\"replay\"}");
-            string? bytes = await QueryAsync(http, prometheusPort, "sum(cpworker_output_bytes_total{outcome=\"forwarded\"})");
+            string? value = prometheus.WaitFor(forwarded, "3000");
+            Assert.That(value, Is.EqualTo("3000"), prometheus.Log);
+            Assert.That(await prometheus.QueryAsync("up{job=\"cpworker\"}"), Is.EqualTo("1"));
+            string? captured = await prometheus.QueryAsync("cpworker_capture_packets_total{task=\"replay\"}");
+            string? bytes = await prometheus.QueryAsync("sum(cpworker_output_bytes_total{outcome=\"forwarded\"})");
 
             // The same counters through the control socket.
             (int code, string stats) = Ctl("--socket", socket, "stats", "--json");
@@ -108,17 +72,7 @@ public class PrometheusScrapeTests
         }
         finally
         {
-            if (prometheus is not null)
-            {
-                if (!prometheus.HasExited)
-                {
-                    prometheus.Kill(entireProcessTree: true);
-                    prometheus.WaitForExit(10_000);
-                }
-
-                prometheus.Dispose();
-            }
-
+            prometheus?.Dispose();
             Directory.Delete(dir, recursive: true);
         }
     }

@@ -51,6 +51,9 @@ public sealed class RecvConfigAndMetricsTests : DaemonTestBase
     [TestCase("{\"receivers\": [{\"type\": \"vxlan\", \"listen\": \"0\", \"vni\": \"vni3\"}], \"output\": {\"type\": \"file\", \"file\": \"x\"}}", "receivers[0].vni: must be \"vni1\" or \"vni2\"")]
     [TestCase("{\"receivers\": [], \"output\": {\"type\": \"file\", \"file\": \"x\"}}", "receivers: must be a non-empty array")]
     [TestCase("{\"receivers\": [{\"type\": \"zmq\", \"bind\": \"tcp://127.0.0.1:0\"}]}", "output: is required")]
+    [TestCase("{\"receivers\": [{\"type\": \"vxlan\", \"listen\": \"0\"}], \"output\": {\"type\": \"file\", \"file\": \"x\"}, \"control\": {\"type\": \"unix\", \"unix\": {\"path\": \"\"}}}", "control.unix.path: must not be empty")]
+    [TestCase("{\"receivers\": [{\"type\": \"vxlan\", \"listen\": \"0\"}], \"output\": {\"type\": \"file\", \"file\": \"x\"}, \"control\": {\"type\": \"unix\", \"unix\": {\"pth\": \"/tmp/x.sock\"}}}", "control.unix.pth: unknown key; did you mean \"path\"?")]
+    [TestCase("{\"receivers\": [{\"type\": \"vxlan\", \"listen\": \"0\"}], \"output\": {\"type\": \"file\", \"file\": \"x\"}, \"metrics\": {\"prometheus\": {\"listen\": \"9464\"}}}", "metrics.prometheus.listen: \"9464\": must be HOST:PORT")]
     public void A_bad_config_file_is_refused_with_its_json_path(string json, string message)
     {
         string config = Path.Combine(Dir, "bad.json");
@@ -66,12 +69,17 @@ public sealed class RecvConfigAndMetricsTests : DaemonTestBase
         RecvOptions options = RecvConfigFile.Load(Repository.PathOf("configs", "recv", "recv.json"));
         Assert.That(options.Listeners.Select(l => l.Kind), Is.EqualTo(new[] { "vxlan", "gre", "gre", "zmq" }), "gre without listen: IPv4 and IPv6");
         Assert.That((options.Listeners[0].CaptureTime, options.Output.RotateSeconds, options.Output.MaxFiles), Is.EqualTo((true, 60, 1440)));
+        Assert.That(options.ControlSocketPath, Is.EqualTo("/run/cpworker-recv/recv.sock"), "the unit's RuntimeDirectory");
+        Assert.That(options.PrometheusListen, Is.Null, "off by default, as in the daemon");
     }
 
     [TestCase("recv --vxlan 0", "give exactly one output")]
     [TestCase("recv -w x.pcapng", "nothing to listen on")]
     [TestCase("recv --vxlan 1.2.3:4789 -w x.pcapng", "is not an IP address")]
     [TestCase("recv --zmq 127.0.0.1:5555 -w x.pcapng", "must be tcp://ADDR:PORT")]
+    [TestCase("recv --vxlan 0 -w x.pcapng --prometheus-listen localhost", "--prometheus-listen: \"localhost\": must be HOST:PORT")]
+    [TestCase("recv --vxlan 0 -w x.pcapng --control-socket \"\"", "--control-socket: must not be empty")]
+    [TestCase("recv -c recv.json --control-socket /tmp/x.sock", "do not also give --control-socket/--prometheus-listen")]
     public void Bad_arguments_are_refused(string args, string message)
     {
         using var recv = new RecvProcess(args);

@@ -18,7 +18,7 @@ namespace Cpworker.Tests.Recv;
 [NonParallelizable]
 public sealed class RecvMalformedInputTests : DaemonTestBase
 {
-    private const string Script = """
+    internal const string Script = """
         import socket, sys, zmq
         vx, zp, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
