@@ -57,6 +57,22 @@ ensure_node() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
 }
 
+# `kubectl kustomize` renders deploy/kubernetes in the manifest tests. Where the machine has no
+# kubectl, Debian's kubernetes-client (1.20, kustomize v2.0.3) provides it. Its kubectl is also
+# unpacked into artifacts/tools, so the tests prove both kustomize versions render alike.
+ensure_kubectl() {
+  local debian=artifacts/tools/kubernetes-client
+  if [ ! -x "$debian/usr/bin/kubectl" ]; then
+    mkdir -p artifacts/tools && rm -f artifacts/tools/kubernetes-client_*.deb
+    ( cd artifacts/tools && { apt-get download kubernetes-client 2>/dev/null ||
+        { as_root apt-get update -q && apt-get download kubernetes-client; }; } )
+    dpkg-deb -x artifacts/tools/kubernetes-client_*.deb "$debian"
+  fi
+  command -v kubectl >/dev/null && return 0
+  log "installing: kubernetes-client"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends kubernetes-client
+}
+
 ensure_dotnet() {
   command -v dotnet >/dev/null || { log "the .NET 10 SDK is required (dotnet not on PATH)"; exit 1; }
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -96,6 +112,7 @@ case "$cmd" in
     # The deployment tests use the self-contained build, the .deb, the image and the pinned
     # manifest validator (Cpworker.Tests/Deployment).
     ensure_node
+    ensure_kubectl
     npm ci --prefix deploy/kubernetes/validate --no-audit --no-fund
     publish_self_contained
     eng/packaging/deb.sh "$ROOT" "$(version)"

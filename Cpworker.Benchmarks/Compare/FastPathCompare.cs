@@ -14,6 +14,18 @@ namespace Cpworker.Benchmarks.Compare;
 /// </summary>
 internal static class FastPathCompare
 {
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        dotnet run -c Release --project Cpworker.Benchmarks -- fastpath [--outputs gre,vxlan] [--runs N] [compare options]
+
+        The send cost of GRE and VXLAN without a receiver's: the datagrams go into a veth whose peer,
+        in a test namespace, drops them first thing in ip_rcv. Interleaved in one run: the C
+        sendmmsg loop, then per model the daemon with send_path socket and packet_ring. Prints a
+        table with the ring-to-socket ratios and writes fastpath.md to --out. Takes the options of
+        compare (--capture, --packets, --models, --runs, --out, --daemon …; see compare --help).
+        Default: --outputs gre,vxlan --runs 1. Needs root.
+        """;
+
     /// <summary>Runs it; the process exit code.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter log)
     {

@@ -16,6 +16,18 @@ namespace Cpworker.Benchmarks.Compare;
 /// </summary>
 internal static class ZmqSpanCompare
 {
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        dotnet run -c Release --project Cpworker.Benchmarks -- zmqspan [--receivers c,python] [--other-daemon PATH] [compare options]
+
+        The ZMQ output measured at the receiver: the replay goes through the daemon's zmq output into
+        a libzmq PULL receiver (C, python3-zmq or both) that times its first and last message and
+        sums the record counts; C libzmq sending the same batches runs beside it (subject libzmq).
+        Interleaved: each run, each receiver, each model. --other-daemon runs another build (e.g. an
+        older commit) beside this one. Takes the options of compare (--capture, --packets, --models,
+        --runs, --out …; see compare --help). Default: --runs 3. Writes zmqspan.md to --out.
+        """;
+
     /// <summary>
     /// The C cpworker's first-to-last-message span for the 1 M-packet mixed replay into a
     /// python3-zmq PULL that sums record counts, on this machine kind (docs/operations.md,

@@ -29,7 +29,8 @@ internal static class DirectionClassifierFactory
     {
         if (string.IsNullOrEmpty(captureInterface))
         {
-            throw new DirectionPatternException("req_pattern auto needs a capture interface (its MAC address decides the direction); this task captures from none");
+            // Permanent: no retry can give a replay an interface (docs/operations.md, "Task failures").
+            throw new DirectionPatternException("req_pattern auto needs a capture interface (its MAC address decides the direction); this task captures from none", permanent: true);
         }
 
         InterfaceInfo nic = resolve(captureInterface)

@@ -24,6 +24,12 @@ internal sealed partial class DaemonHost
     /// <summary>Total time a stop may take before the process gives up waiting.</summary>
     public static readonly TimeSpan StopDeadline = TimeSpan.FromMilliseconds(2900);
 
+    /// <summary>
+    /// When a stop signal ends the process whatever the state of the orderly stop: just after
+    /// <see cref="StopDeadline"/>, whose timer needs the thread pool (docs/operations.md, "Signals and exit codes").
+    /// </summary>
+    public static readonly TimeSpan StopBackstop = TimeSpan.FromMilliseconds(3000);
+
     private readonly string _configPath;
     private readonly bool _exitAtEof;
     private readonly StderrLoggerFactory _loggers;
@@ -96,7 +102,7 @@ internal sealed partial class DaemonHost
         _loggers.Level.Level = config.LogLevel;
         using var notifier = SystemdNotifier.FromEnvironment(_logger);
         _notifier = notifier;
-        using ShutdownSignals? signals = HandleSignals ? new ShutdownSignals(RequestReload) : null;
+        using ShutdownSignals? signals = HandleSignals ? new ShutdownSignals(RequestReload, StopBackstop) : null;
         var options = new CpworkerEngineOptions { LoggerFactory = _loggers }.UseRegistry(Registry);
         await using CpworkerEngine engine = CpworkerEngine.Create(config, options);
         var started = DateTimeOffset.UtcNow;

@@ -4,6 +4,10 @@ namespace Cpworker.Host.Daemon;
 
 /// <summary>
 /// SIGINT/SIGTERM request a graceful stop; a second one exits at once. SIGHUP requests a reload.
+/// With a backstop, the first stop signal also starts a thread of its own that ends the process
+/// when the orderly stop has not ended it by then: the runtime calls the handler on a thread of
+/// its own, but the orderly stop runs on the thread pool, which a start of hundreds of tasks can
+/// starve for many seconds (docs/operations.md, "Signals and exit codes").
 /// </summary>
 internal sealed class ShutdownSignals : IDisposable
 {
@@ -12,11 +16,13 @@ internal sealed class ShutdownSignals : IDisposable
 
     private readonly List<PosixSignalRegistration> _registrations = new();
     private readonly TaskCompletionSource<PosixSignal> _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeSpan? _backstop;
     private int _stopSignals;
 
-    /// <summary>Registers the handlers.</summary>
-    public ShutdownSignals(Action? onReload = null)
+    /// <summary>Registers the handlers; <paramref name="backstop"/>: the longest a stop may take from the first stop signal.</summary>
+    public ShutdownSignals(Action? onReload = null, TimeSpan? backstop = null)
     {
+        _backstop = backstop;
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStop));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
@@ -45,6 +51,18 @@ internal sealed class ShutdownSignals : IDisposable
         {
             Console.Error.WriteLine($"{DateTime.Now:yyyy-MM-ddTHH:mm:ss} WARN second {ctx.Signal}: exiting at once");
             Environment.Exit(ForcedExitCode);
+        }
+
+        if (_backstop is TimeSpan backstop)
+        {
+            PosixSignal signal = ctx.Signal;
+            new Thread(() =>
+            {
+                Thread.Sleep(backstop);
+                Console.Error.WriteLine($"{DateTime.Now:yyyy-MM-ddTHH:mm:ss} ERROR {signal}: the stop did not end within {backstop.TotalMilliseconds:F0} ms (the daemon is too busy to finish it in order); exiting");
+                Environment.Exit(ForcedExitCode);
+            })
+            { IsBackground = true, Name = "cpw-stop-backstop" }.Start();
         }
 
         _stop.TrySetResult(ctx.Signal);

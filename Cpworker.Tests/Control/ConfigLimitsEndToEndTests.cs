@@ -10,17 +10,18 @@ namespace Cpworker.Tests.Control;
 /// The largest configuration the limits allow (1024 paced replays) leaves the control socket
 /// answering and SIGTERM stopping within its promised 3 s; a configuration far above the limits
 /// (the 468,114-task attack, here 20,000) is refused by the reload in seconds and changes nothing
+/// and a storm of 30 SIGHUPs leaves it answering too
 /// (docs/configuration.md, "Limits"; docs/operations.md, "Signals and exit codes").
 /// </summary>
 [CancelAfter(240_000)]
 public class ConfigLimitsEndToEndTests
 {
-    private static string Config(string dir, string socket, string capture, int tasks)
+    private static string Config(string dir, string socket, string capture, int tasks, string model = "rtc", int speed = 1)
     {
-        var sb = new StringBuilder($"{{\"control\":{{\"type\":\"unix\",\"unix\":{{\"path\":\"{socket}\"}}}},\"tasks\":[");
+        var sb = new StringBuilder($"{{\"execution_model\":\"{model}\",\"pipeline\":{{\"buffer_size_mb\":1}},\"control\":{{\"type\":\"unix\",\"unix\":{{\"path\":\"{socket}\"}}}},\"tasks\":[");
         for (int i = 0; i < tasks; i++)
         {
-            sb.Append(i == 0 ? "" : ",").Append($"{{\"name\":\"t{i}\",\"capturer\":{{\"type\":\"pcap_file\",\"pcap_file\":{{\"file_name\":\"{capture}\",\"loop\":0,\"speed\":1}}}},\"outputs\":[{{\"type\":\"null\"}}]}}");
+            sb.Append(i == 0 ? "" : ",").Append($"{{\"name\":\"t{i}\",\"capturer\":{{\"type\":\"pcap_file\",\"pcap_file\":{{\"file_name\":\"{capture}\",\"loop\":0,\"speed\":{speed}}}}},\"outputs\":[{{\"type\":\"null\"}}]}}");
         }
 
         return sb.Append("]}").ToString();
@@ -73,10 +74,68 @@ public class ConfigLimitsEndToEndTests
             TestContext.Out.WriteLine($"reload refused in {reload.ElapsedMilliseconds} ms");
             Assert.That(await Ping(socket), Is.Not.Null, "still answering after the refused reload");
 
+            // A reload storm: 30 SIGHUPs back to back, the file switching between two speeds, so
+            // that a reload may rebuild all 1024 tasks while the next signals arrive.
+            int before = daemon.Lines.Count;
+            for (int i = 0; i < 30; i++)
+            {
+                string next = configPath + ".next";
+                File.WriteAllText(next, Config(dir, socket, capture, 1024, speed: 1 + (i % 2)));
+                File.Move(next, configPath, overwrite: true);
+                daemon.Signal(1);
+                Thread.Sleep(10); // a storm, not a burst the kernel merges into one signal
+            }
+
+            var afterStorm = new List<TimeSpan>();
+            for (int i = 0; i < 3; i++)
+            {
+                TimeSpan? t = await Ping(socket);
+                Assert.That(t, Is.Not.Null, $"ping {i} answered within 5 s after 30 reloads");
+                afterStorm.Add(t!.Value);
+            }
+
+            Assert.That(daemon.WaitForLine("reload complete: 0 unchanged, 1024 rebuilt", 10_000), Is.True, "a reload of the storm rebuilt every task");
+            string[] storm = daemon.Lines.Skip(before).ToArray();
+            TestContext.Out.WriteLine($"ping after the reload storm: {string.Join(", ", afterStorm.Select(t => $"{t.TotalMilliseconds:F0} ms"))}; {storm.Count(l => l.Contains("reload complete", StringComparison.Ordinal))} reloads applied");
+            Assert.That(storm.Where(l => l.Contains("reload failed", StringComparison.Ordinal)), Is.Empty);
+
             var stop = Stopwatch.StartNew();
             daemon.Signal(15);
             Assert.That(daemon.WaitForExit(3_000), Is.EqualTo(0), "SIGTERM stops 1024 tasks within the promised 3 s, exit 0");
             TestContext.Out.WriteLine($"stopped in {stop.ElapsedMilliseconds} ms");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// SIGTERM while 700 pipeline tasks are starting (2,100 threads, well inside the limits): the
+    /// start floods the thread pool on which the orderly stop runs, and the daemon used to go on
+    /// for more than 20 s (kill -9 needed). The stop signal's own backstop thread now ends it.
+    /// It does not yet end it within the promised 3 s on 2 busy cores (measured 11.6 s with 1024
+    /// tasks): the bound here is what is kept, not what is promised.
+    /// </summary>
+    [Test]
+    public void SIGTERM_during_the_start_of_700_pipeline_tasks_ends_the_daemon()
+    {
+        string dir = ControlFixture.NewDirectory();
+        try
+        {
+            string capture = new PcapBuilder().Add(TestFrames.FrameA, 1_700_000_000_000_000_000).Add(TestFrames.FrameA, 1_700_000_001_000_000_000).WriteTo(Path.Combine(dir, "in.pcap"));
+            string socket = Path.Combine(dir, "ctl.sock");
+            string configPath = Path.Combine(dir, "cpworker.json");
+            File.WriteAllText(configPath, Config(dir, socket, capture, 700, "pipeline"));
+            using DaemonProcess daemon = DaemonProcess.Start($"run -c {configPath}");
+            Assert.That(daemon.WaitForLine("control socket listening", 30_000), Is.True, daemon.Output);
+            Assert.That(daemon.WaitForLine(": running (file", 30_000), Is.True, "the tasks are starting: " + daemon.Output);
+            var stop = Stopwatch.StartNew();
+            daemon.Signal(15);
+            int? code = daemon.WaitForExit(18_000);
+            TestContext.Out.WriteLine($"exit {code} {stop.ElapsedMilliseconds} ms after SIGTERM; load {File.ReadAllText("/proc/loadavg").Trim()}");
+            Assert.That(code, Is.Not.Null, "SIGTERM ends the daemon: " + string.Join('\n', daemon.Lines.TakeLast(5)));
+            Assert.That(daemon.Output, Does.Contain("stopped in").Or.Contain("the stop did not end within 3000 ms"));
         }
         finally
         {

@@ -5,7 +5,8 @@ namespace Cpworker.Tests.Control;
 
 /// <summary>
 /// A replay of a file that can never be replayed (empty, garbage, a directory, a FIFO, pcapng
-/// without an interface) fails permanently: with <c>--exit-at-eof</c> the daemon ends with exit
+/// without an interface), or with <c>req_pattern</c> <c>auto</c> (which needs a capture interface's
+/// MAC) fails permanently: with <c>--exit-at-eof</c> the daemon ends with exit
 /// code 1 instead of retrying every 5 s forever (docs/operations.md, "Task failures").
 /// </summary>
 [CancelAfter(60_000)]
@@ -16,6 +17,7 @@ public class UnreplayableFileExitTests
     [TestCase("directory")]
     [TestCase("fifo")]
     [TestCase("pcapng without interface")]
+    [TestCase("req_pattern auto")]
     public void The_daemon_exits_1_at_once_with_exit_at_eof(string kind)
     {
         string dir = ControlFixture.NewDirectory();
@@ -28,11 +30,12 @@ public class UnreplayableFileExitTests
                 case "garbage": File.WriteAllText(file, "this is not a capture at all, not even close"); break;
                 case "directory": Directory.CreateDirectory(file); break;
                 case "fifo": Run.Checked("mkfifo", file); break;
+                case "req_pattern auto": new PcapBuilder().Add(TestFrames.FrameA, 1_000_000_000).WriteTo(file); break;
                 default: File.WriteAllBytes(file, Convert.FromHexString("0a0d0d0a1c0000004d3c2b1a01000000ffffffffffffffff1c000000")); break;
             }
 
             string configPath = Path.Combine(dir, "cpworker.json");
-            File.WriteAllText(configPath, $"{{\"tasks\":[{{\"name\":\"bad\",\"capturer\":{{\"type\":\"pcap_file\",\"pcap_file\":{{\"file_name\":\"{file}\"}}}},\"outputs\":[{{\"type\":\"null\"}}]}}]}}");
+            File.WriteAllText(configPath, $"{{\"tasks\":[{{\"name\":\"bad\",{(kind == "req_pattern auto" ? "\"req_pattern\":{\"type\":\"auto\"}," : "")}\"capturer\":{{\"type\":\"pcap_file\",\"pcap_file\":{{\"file_name\":\"{file}\"}}}},\"outputs\":[{{\"type\":\"null\"}}]}}]}}");
             var log = new LogCapture();
             var host = new DaemonHost(configPath, exitAtEof: true, log) { HandleSignals = false };
             Task<int> run = Task.Run(host.RunAsync);

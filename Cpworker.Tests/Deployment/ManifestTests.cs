@@ -4,20 +4,24 @@ namespace Cpworker.Tests.Deployment;
 
 /// <summary>
 /// deploy/kubernetes checked offline: <c>kubectl kustomize</c> builds it, the result validates
-/// against the Kubernetes 1.27.1 schemas (kubernetes-models 4.5.1, pinned in
-/// deploy/kubernetes/validate/package-lock.json), and the ConfigMap's config passes
-/// <c>cpworker validate</c>. No cluster is needed.
+/// against the Kubernetes 1.33 schemas of kubernetes-models 4.5.1 (pinned in
+/// deploy/kubernetes/validate/package-lock.json) with unknown fields refused, and the ConfigMap's
+/// config passes <c>cpworker validate</c>. No cluster is needed. <c>./build.sh test</c> installs
+/// kubectl where it is missing (Debian's kubernetes-client) and unpacks Debian's kubectl 1.20 into
+/// artifacts/tools, so these tests run on a fresh machine and compare both kustomize versions.
 /// </summary>
 public class ManifestTests
 {
-    private static string Kustomized()
+    private static string DebianKubectl => Repository.PathOf("artifacts", "tools", "kubernetes-client", "usr", "bin", "kubectl");
+
+    private static string Kustomized(string kubectl = "kubectl")
     {
-        if (Run.Command("sh", "-c \"command -v kubectl\"").ExitCode != 0)
+        if (kubectl == "kubectl" && Run.Command("sh", "-c \"command -v kubectl\"").ExitCode != 0)
         {
-            Assert.Ignore("kubectl is not installed: it is on this machine kind's image but in no Debian or npm package; kustomize cannot run");
+            Assert.Fail("kubectl is not on PATH: ./build.sh test installs Debian's kubernetes-client where it is missing");
         }
 
-        return Run.Checked("kubectl", $"kustomize {Repository.PathOf("deploy", "kubernetes")}");
+        return Run.Checked(kubectl, $"kustomize {Repository.PathOf("deploy", "kubernetes")}");
     }
 
     private static (int ExitCode, string Output) Validate(string manifests)
@@ -44,13 +48,32 @@ public class ManifestTests
         var (code, output) = Validate(manifests);
         TestContext.Progress.WriteLine(output.Trim());
         Assert.That(code, Is.EqualTo(0), output);
-        Assert.That(output, Does.Contain("3 object(s), 0 problem(s)"));
+        Assert.That(output, Does.Contain("3 object(s), 0 problem(s)").And.Contain("unknown fields refused"));
         Assert.That(manifests, Does.Contain("kind: DaemonSet").And.Contain("readOnlyRootFilesystem: true").And.Contain("hostNetwork: true"));
     }
 
-    [TestCase("periodSeconds: 20", "periodSeconds: \"often\"", "must be integer")]
+    [Test]
+    public void Debian_kubectl_1_20_renders_the_kustomization_byte_for_byte_as_the_installed_kubectl()
+    {
+        Assert.That(File.Exists(DebianKubectl), Is.True, $"{DebianKubectl} is missing: ./build.sh test unpacks Debian's kubernetes-client there");
+        Assert.That(Kustomized(DebianKubectl), Is.EqualTo(Kustomized()));
+    }
+
+    // Unknown fields at several depths (the commonest manifest mistake), wrong types, a missing
+    // required field, and a check of our own (the ConfigMap a volume names).
+    [TestCase("hostNetwork: true", "hostNetwerk: true", ".spec.template.spec.hostNetwerk is not a field the schema knows")]
+    [TestCase("readOnlyRootFilesystem: true", "readOnlyRootFileSystem: true", ".spec.template.spec.containers.0.securityContext.readOnlyRootFileSystem is not a field the schema knows")]
+    [TestCase("sizeLimit: 1Mi", "sizeLimt: 1Mi", ".spec.template.spec.volumes.1.emptyDir.sizeLimt is not a field the schema knows")]
+    [TestCase("  updateStrategy:", "  updateStrategie:", "DaemonSet/cpworker: .spec.updateStrategie is not a field the schema knows")]
+    [TestCase("kind: DaemonSet\n", "kind: DaemonSet\nspecs: {}\n", "DaemonSet/cpworker: .specs is not a field the schema knows")]
+    [TestCase("kind: ConfigMap\n", "kind: ConfigMap\ndat: {}\n", "ConfigMap/cpworker-config: .dat is not a field the schema knows")]
+    [TestCase("    pod-security.kubernetes.io/enforce: privileged\n", "    pod-security.kubernetes.io/enforce: privileged\n  nmae: x\n", "Namespace/cpworker: .metadata.nmae is not a field the schema knows")]
+    [TestCase("          requests:\n", "          request:\n", ".containers.0.resources.request is not a field the schema knows")]
+    [TestCase("periodSeconds: 20", "periodSeconds: \"often\"", "livenessProbe.periodSeconds must be integer")]
+    [TestCase("mountPath: /etc/cpworker", "mountPath: 17", "volumeMounts.0.mountPath must be string")]
+    [TestCase("hostPID: true", "hostPID: \"yes\"", ".spec.template.spec.hostPID must be boolean")]
+    [TestCase("  selector:\n    matchLabels:\n      app.kubernetes.io/name: cpworker\n  template:", "  template:", ".spec fails required (missingProperty: \"selector\")")]
     [TestCase("name: cpworker-config\n", "name: other-config\n", "names ConfigMap")]
-    [TestCase("mountPath: /etc/cpworker", "mountPath: 17", "must be string")]
     public void A_broken_manifest_is_refused(string from, string to, string expected)
     {
         string manifests = Kustomized();
@@ -58,7 +81,7 @@ public class ManifestTests
         Assert.That(at, Is.GreaterThanOrEqualTo(0), $"{from} is in the manifests");
         var (code, output) = Validate(string.Concat(manifests.AsSpan(0, at), to, manifests.AsSpan(at + from.Length)));
         Assert.That(code, Is.EqualTo(1), output);
-        Assert.That(output, Does.Contain(expected));
+        Assert.That(output, Does.Contain(expected).And.Contain("1 problem(s)"));
     }
 
     [Test]
