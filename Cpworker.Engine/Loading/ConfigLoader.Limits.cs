@@ -20,14 +20,25 @@ internal static partial class ConfigLoader
     /// <summary>Most outputs one task may have.</summary>
     public const int MaxOutputsPerTask = 64;
 
-    /// <summary>Most packet threads a configuration may need (rtc: one per task; pipeline: capture, encapsulation and one per output).</summary>
-    public const int MaxPacketThreads = 8192;
+    /// <summary>
+    /// Default of <c>max_packet_threads</c>: the most packet threads a configuration may need (rtc: one per
+    /// capture thread; pipeline: capture threads, encapsulation and one per output). Measured on two cores,
+    /// this many keep the control socket answering and SIGTERM within its 3 s while they all start
+    /// (docs/configuration.md, "Limits").
+    /// </summary>
+    public const int DefaultMaxPacketThreads = 1024;
+
+    /// <summary>Largest <c>max_packet_threads</c>.</summary>
+    public const int MaxMaxPacketThreads = 65_536;
 
     /// <summary>Largest configuration file.</summary>
     public const long MaxConfigBytes = 16 << 20;
 
     /// <summary><c>max_tasks</c>, or its default.</summary>
     private static int ReadMaxTasks(ConfigObject root) => (int)(root.Integer("max_tasks", 1, MaxMaxTasks) ?? DefaultMaxTasks);
+
+    /// <summary><c>max_packet_threads</c>, or its default.</summary>
+    private static int ReadMaxPacketThreads(ConfigObject root) => (int)(root.Integer("max_packet_threads", 1, MaxMaxPacketThreads) ?? DefaultMaxPacketThreads);
 
     /// <summary>False (reported at <c>tasks</c>) when there are more tasks than <paramref name="maxTasks"/>; they are then not read at all.</summary>
     private static bool TaskCountWithin(ConfigObject root, int maxTasks)
@@ -53,13 +64,18 @@ internal static partial class ConfigLoader
         return true;
     }
 
-    /// <summary>Reports at <c>tasks</c> when the configuration would run more than <see cref="MaxPacketThreads"/> packet threads.</summary>
-    private static void CheckThreads(ConfigObject root, ExecutionModel? model, IReadOnlyList<TaskConfig> tasks)
+    /// <summary>Reports at <c>tasks</c> when the configuration would run more than <paramref name="maxThreads"/> packet threads.</summary>
+    private static void CheckThreads(ConfigObject root, ExecutionModel? model, IReadOnlyList<TaskConfig> tasks, int maxThreads)
     {
-        long threads = model == ExecutionModel.Pipeline ? tasks.Sum(t => 2L + t.Outputs.Count) : tasks.Count;
-        if (threads > MaxPacketThreads)
+        bool pipeline = model == ExecutionModel.Pipeline;
+        long threads = tasks.Sum(t => CaptureThreads(t) + (pipeline ? 1L + t.Outputs.Count : 0L));
+        if (threads > maxThreads)
         {
-            root.Error("tasks", $"would run {threads} packet threads ({(model == ExecutionModel.Pipeline ? "pipeline: 2 per task and 1 per output" : "rtc: 1 per task")}), more than {MaxPacketThreads}");
+            string rule = pipeline ? "pipeline: each capture thread, 1 per task and 1 per output" : "rtc: each capture thread";
+            root.Error("tasks", $"would run {threads} packet threads ({rule}), more than max_packet_threads ({maxThreads}); raise the top-level \"max_packet_threads\" (at most {MaxMaxPacketThreads}) on a machine with the cores for them");
         }
     }
+
+    /// <summary>A task's capture threads: <c>libpcap.threads</c> (fanout), one for any other source.</summary>
+    private static long CaptureThreads(TaskConfig task) => task.Capturer is LibpcapCaptureConfig live ? Math.Max(1, live.Threads) : 1;
 }

@@ -126,8 +126,9 @@ internal static partial class ConfigLoader
         string? controlPath = ReadControl(root);
         string? prometheusListen = ReadMetrics(root);
         int maxTasks = ReadMaxTasks(root);
+        int maxThreads = ReadMaxPacketThreads(root);
         IReadOnlyList<TaskConfig> tasks = TaskCountWithin(root, maxTasks) ? ReadTasks(root, outputTypes) : [];
-        CheckThreads(root, model, tasks);
+        CheckThreads(root, model, tasks, maxThreads);
         root.WarnUnknownKeys();
         return new CpworkerConfig
         {

@@ -30,6 +30,13 @@ internal sealed partial class TaskRunner
     /// <summary>A failure that repeats with the same message is logged again after this long.</summary>
     private static readonly TimeSpan RepeatLogInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Starts in progress at once, process-wide: one per core. Hundreds of tasks starting together
+    /// would otherwise queue hundreds of blocking starts on the thread pool, ahead of the control
+    /// socket and the stop (docs/configuration.md, "Limits"); waiting here holds no pool thread.
+    /// </summary>
+    private static readonly SemaphoreSlim StartGate = new(Environment.ProcessorCount);
+
     private readonly TaskGraphFactory _factory;
     private readonly ExecutionModel _model;
     private readonly ThreadAffinity _affinity;
@@ -174,9 +181,12 @@ internal sealed partial class TaskRunner
             string? failure = null;
             bool permanent = false;
             bool restartNow = false;
+            bool holdingStartGate = false;
             ulong? enteredNetns = null;
             try
             {
+                await StartGate.WaitAsync(stop).ConfigureAwait(false);
+                holdingStartGate = true;
                 string? guard;
                 lock (_gate)
                 {
@@ -204,6 +214,8 @@ internal sealed partial class TaskRunner
                 }
 
                 scheduler.Start();
+                StartGate.Release(); // the threads exist; waiting for them to run is no work of ours
+                holdingStartGate = false;
                 await scheduler.Started.ConfigureAwait(false);
                 SetState(TaskState.Running, null);
                 _consecutiveFailures = 0;
@@ -238,6 +250,11 @@ internal sealed partial class TaskRunner
             }
             finally
             {
+                if (holdingStartGate)
+                {
+                    StartGate.Release();
+                }
+
                 enteredNetns = (graph?.Source as LiveCaptureSource)?.EnteredNetns?.Inode;
                 bool threadsEnded = true;
                 if (scheduler is not null)

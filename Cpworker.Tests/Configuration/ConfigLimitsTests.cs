@@ -38,7 +38,7 @@ public class ConfigLimitsTests
     [Test]
     public void Max_tasks_raises_and_lowers_the_bound()
     {
-        Assert.That(Load(Tasks(1500, extra: "\"max_tasks\":2000,")).Config!.Tasks, Has.Count.EqualTo(1500));
+        Assert.That(Load(Tasks(1500, extra: "\"max_tasks\":2000,\"max_packet_threads\":2000,")).Config!.Tasks, Has.Count.EqualTo(1500));
         AssertSingleError(Load(Tasks(3, extra: "\"max_tasks\":2,")), "tasks", "3 tasks, more than max_tasks (2)");
         AssertSingleError(Load(Tasks(1, extra: "\"max_tasks\":0,")), "max_tasks", "must be between 1 and 65536, not 0");
     }
@@ -51,12 +51,24 @@ public class ConfigLimitsTests
     }
 
     [Test]
-    public void At_most_8192_packet_threads()
+    public void At_most_1024_packet_threads_by_default_raisable_by_max_packet_threads()
     {
-        const string pipeline = "\"max_tasks\":4000,\"execution_model\":\"pipeline\",\"pipeline\":{\"buffer_size_mb\":1},";
-        Assert.That(Load(Tasks(1000, 6, pipeline)).Config, Is.Not.Null, "1000 × (2 + 6) = 8000 threads");
-        AssertSingleError(Load(Tasks(1000, 7, pipeline)), "tasks", "would run 9000 packet threads (pipeline: 2 per task and 1 per output), more than 8192");
-        AssertSingleError(Load(Tasks(9000, 1, "\"max_tasks\":10000,")), "tasks", "would run 9000 packet threads (rtc: 1 per task)");
+        const string pipeline = "\"execution_model\":\"pipeline\",\"pipeline\":{\"buffer_size_mb\":1},";
+        Assert.That(Load(Tasks(128, 6, pipeline)).Config, Is.Not.Null, "128 × (2 + 6) = 1024 threads");
+        AssertSingleError(Load(Tasks(128, 7, pipeline)), "tasks",
+            "would run 1152 packet threads (pipeline: each capture thread, 1 per task and 1 per output), more than max_packet_threads (1024); raise the top-level \"max_packet_threads\"");
+        Assert.That(Load(Tasks(1000, 7, "\"max_packet_threads\":9000," + pipeline)).Config, Is.Not.Null, "raised: 1000 × 9 = 9000");
+        AssertSingleError(Load(Tasks(9000, 1, "\"max_tasks\":10000,")), "tasks", "would run 9000 packet threads (rtc: each capture thread)");
+        AssertSingleError(Load(Tasks(1, 1, "\"max_packet_threads\":0,")), "max_packet_threads", "must be between 1 and 65536, not 0");
+    }
+
+    [Test]
+    public void Fanout_capture_threads_count_against_the_bound()
+    {
+        string live = "{\"tasks\":[" + string.Join(',', Enumerable.Range(0, 17).Select(i =>
+            $"{{\"capturer\":{{\"type\":\"libpcap\",\"libpcap\":{{\"interface\":\"eth{i}\",\"threads\":64}}}},\"outputs\":[{{\"type\":\"null\"}}]}}")) + "]}";
+        AssertSingleError(Load(live), "tasks", "would run 1088 packet threads (rtc: each capture thread), more than max_packet_threads (1024)");
+        Assert.That(Load(live.Replace("{\"tasks\"", "{\"max_packet_threads\":1088,\"tasks\"", StringComparison.Ordinal)).Config, Is.Not.Null);
     }
 
     [Test]
