@@ -103,7 +103,7 @@ internal sealed partial class PcapFileSource : PacketSource
             }
             catch (Exception ex) when (ex is IOException or NotSupportedException or UnauthorizedAccessException)
             {
-                throw new CaptureException($"cannot read pcap file {path}: {ex.Message}", ex);
+                throw new CaptureException($"cannot read pcap file {path}: {PathErrors.Describe(ex, path)}", ex);
             }
 
             string? filter = CaptureFilter.Compose(_config.Bpf, _loopGuard, ResolveInterface);
@@ -155,7 +155,7 @@ internal sealed partial class PcapFileSource : PacketSource
         }
         catch (IOException ex)
         {
-            throw new CaptureException($"cannot read pcap file {path}: {ex.Message}", ex);
+            throw new CaptureException($"cannot read pcap file {path}: {PathErrors.Describe(ex, path)}", ex);
         }
 
         ReplayFile.CheckHeader(buffer.AsSpan(0, n), path);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Interop;
 using Microsoft.Win32.SafeHandles;
 
@@ -32,7 +33,7 @@ internal static class ReplayFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CaptureException($"cannot open pcap file {path}: {ex.Message}", ex);
+            throw new CaptureException($"cannot open pcap file {path}: {PathErrors.Describe(ex, path)}", ex);
         }
     }
 
@@ -73,7 +74,7 @@ internal static class ReplayFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            return $"cannot read pcap file {path}: {ex.Message}";
+            return $"cannot read pcap file {path}: {PathErrors.Describe(ex, path)}";
         }
     }
 

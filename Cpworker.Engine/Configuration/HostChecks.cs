@@ -55,6 +55,12 @@ public static partial class HostChecks
     /// </summary>
     public static void DirectoryWritable(string directory, string path, ConfigDiagnostics diagnostics, bool mayCreate)
     {
+        if (PathErrors.TooLong(directory) is { } tooLong)
+        {
+            diagnostics.Error(path, $"{tooLong}: Linux cannot create or open it");
+            return;
+        }
+
         if (Directory.Exists(directory))
         {
             if (!CanWrite(directory, out string? why))

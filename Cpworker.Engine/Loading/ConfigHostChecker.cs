@@ -55,6 +55,12 @@ internal static class ConfigHostChecker
             {
                 HostChecks.DirectoryWritable(directory, "control.unix.path", diagnostics, mayCreate: true);
             }
+
+            // The daemon replaces only a stale socket; anything else there stops its start.
+            if (ReplayFile.NotRegular(socket) is { } kind ? kind != "a socket" : File.Exists(socket))
+            {
+                diagnostics.Error("control.unix.path", $"{socket} exists and is {ReplayFile.NotRegular(socket) ?? "a regular file"}, not a socket: the daemon does not replace it");
+            }
         }
     }
 

@@ -58,6 +58,12 @@ internal static partial class ConfigLoader
 
         using (document)
         {
+            if (JsonUnicode.FirstProblem(document.RootElement) is { } unusable)
+            {
+                diagnostics.Error(unusable.Path, unusable.Problem);
+                return new ConfigLoadResult(null, diagnostics);
+            }
+
             var context = new ConfigReadContext(diagnostics, environment);
             ConfigObject? root = ConfigObject.Root(document.RootElement, context);
             if (root is null)
@@ -97,7 +103,7 @@ internal static partial class ConfigLoader
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             var diagnostics = new ConfigDiagnostics();
-            diagnostics.Error("", $"cannot read the configuration file {path}: {ex.Message}");
+            diagnostics.Error("", $"cannot read the configuration file {path}: {PathErrors.Describe(ex, path)}");
             return new ConfigLoadResult(null, diagnostics);
         }
 
@@ -273,7 +279,8 @@ internal static partial class ConfigLoader
         return path;
     }
 
-    private static string SyntaxErrorMessage(JsonException ex)
+    /// <summary>A JSON syntax error in our words, with its 1-based line and column.</summary>
+    internal static string SyntaxErrorMessage(JsonException ex)
     {
         // JsonException's message ends with " LineNumber: n | BytePositionInLine: m."; we say it once, 1-based.
         string reason = ex.Message;

@@ -1,11 +1,12 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using Cpworker.Host.Daemon;
 using Cpworker.Host.Logging;
 
 namespace Cpworker.Host.Cli;
 
 /// <summary>The <c>cpworker</c> command line (docs/operations.md, "Command line").</summary>
-internal static class CommandLine
+internal static partial class CommandLine
 {
     /// <summary>Parses and runs; returns the process exit code (2 for bad arguments).</summary>
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -18,7 +19,7 @@ internal static class CommandLine
         {
             foreach (System.CommandLine.Parsing.ParseError e in parsed.Errors)
             {
-                stderr.WriteLine($"cpworker: {e.Message}");
+                stderr.WriteLine($"cpworker: {InOurWords(e.Message)}");
             }
 
             stderr.WriteLine("Try 'cpworker --help'.");
@@ -29,6 +30,30 @@ internal static class CommandLine
         var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null };
         return parsed.Invoke(invocation);
     }
+
+    /// <summary>
+    /// System.CommandLine names .NET types when a value does not convert ("… as expected type
+    /// 'System.Int32'"); an operator is told what the option takes instead.
+    /// </summary>
+    internal static string InOurWords(string message)
+    {
+        Match m = ConversionError().Match(message);
+        if (!m.Success)
+        {
+            return message;
+        }
+
+        string takes = m.Groups["type"].Value switch
+        {
+            "System.Int32" or "System.Int64" or "System.UInt32" or "System.UInt16" => "a whole number",
+            "System.Double" or "System.Single" or "System.Decimal" => "a number",
+            _ => "a valid value",
+        };
+        return $"{m.Groups["option"].Value}: \"{m.Groups["value"].Value}\" is not {takes}";
+    }
+
+    [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (?:option|command) '(?<option>.*)' as expected type '(?<type>[^']*)'\.?$", RegexOptions.Singleline)]
+    private static partial Regex ConversionError();
 
     /// <summary>The command tree, for tests that check what documents it (man page, completion).</summary>
     internal static RootCommand BuildForTests() => Build(TextWriter.Null, TextWriter.Null);

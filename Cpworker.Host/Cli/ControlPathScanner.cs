@@ -54,6 +54,11 @@ internal static class ControlPathScanner
         {
             return (null, $"invalid JSON at line {(ex.LineNumber ?? 0) + 1}");
         }
+        catch (InvalidOperationException)
+        {
+            // Half a surrogate pair (\uD800) is valid JSON syntax but no string.
+            return (null, $"a string or key near byte {reader.TokenStartIndex} is not valid Unicode (an unpaired \\uD800 … \\uDFFF escape)");
+        }
 
         return (null, null);
     }

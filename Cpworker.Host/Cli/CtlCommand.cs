@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Cpworker.Engine.Capture;
+using Cpworker.Engine.Configuration;
 using Cpworker.Host.Control;
 using Cpworker.Host.Daemon;
 using Cpworker.Host.Recv;
@@ -304,6 +306,12 @@ internal static class CtlCommand
                 await Stderr.WriteLineAsync($"cpworker ctl: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidCastException or KeyNotFoundException or NullReferenceException)
+            {
+                // A JSON reply of the wrong shape (a field of another type, one missing): not a cpworker of this protocol.
+                await Stderr.WriteLineAsync("cpworker ctl: the reply does not have the form of cpworker's control protocol (is this a cpworker control socket, of a compatible version?)").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
             catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
             {
                 await Stderr.WriteLineAsync("cpworker ctl: interrupted").ConfigureAwait(false);
@@ -328,11 +336,17 @@ internal static class CtlCommand
         byte[] bytes;
         try
         {
+            // Never opened when it is not a regular file: a FIFO would block ctl in open.
+            if (ReplayFile.NotRegular(config) is { } kind)
+            {
+                throw new ControlClientException($"cannot read the control socket path from {config}: it is {kind}, not a regular file");
+            }
+
             bytes = File.ReadAllBytes(config);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ControlClientException($"cannot read the control socket path from {config}: {ex.Message}");
+            throw new ControlClientException($"cannot read the control socket path from {config}: {PathErrors.Describe(ex, config)}");
         }
 
         (string? found, string? syntaxError) = ControlPathScanner.Find(bytes);

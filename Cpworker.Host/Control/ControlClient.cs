@@ -15,6 +15,9 @@ internal sealed class ControlClient : IDisposable
     /// <summary>Longest reply accepted (a task list of a big config stays far below).</summary>
     private const int MaxReplyBytes = 16 * 1024 * 1024;
 
+    /// <summary>Longest Unix socket path: <c>sun_path</c> holds 108 bytes including the terminating NUL.</summary>
+    private const int MaxSocketPathBytes = 107;
+
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly TimeSpan _timeout;
@@ -36,6 +39,12 @@ internal sealed class ControlClient : IDisposable
     /// <summary>Connects to <paramref name="path"/> and performs the <c>{"version":"v1"}</c> handshake.</summary>
     public static async Task<ControlClient> ConnectAsync(string path, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        int bytes = Encoding.UTF8.GetByteCount(path);
+        if (bytes is 0 or > MaxSocketPathBytes)
+        {
+            throw new ControlClientException($"cannot connect to {path}: a Unix socket path has 1 to {MaxSocketPathBytes} bytes, this one {bytes}");
+        }
+
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
@@ -48,7 +57,9 @@ internal sealed class ControlClient : IDisposable
             socket.Dispose();
             throw new ControlClientException(ex.SocketErrorCode switch
             {
-                SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported when !File.Exists(path) => $"cannot connect to {path}: no such socket (is cpworker running with control.unix.path set?)",
+                // .NET reports ENOENT of a Unix socket path (also a dangling symbolic link) as AddressNotAvailable.
+                SocketError.AddressNotAvailable => $"cannot connect to {path}: no such socket (is cpworker running with control.unix.path set?)",
+                SocketError.AddressFamilyNotSupported when !File.Exists(path) => $"cannot connect to {path}: no such socket (is cpworker running with control.unix.path set?)",
                 SocketError.ConnectionRefused => $"cannot connect to {path}: connection refused (no cpworker is listening)",
                 SocketError.AccessDenied => $"cannot connect to {path}: permission denied (only root and the daemon's user may connect)",
                 _ when !File.Exists(path) => $"cannot connect to {path}: no such socket (is cpworker running with control.unix.path set?)",
@@ -123,7 +134,7 @@ internal sealed class ControlClient : IDisposable
         }
         catch (Exception ex) when (ex is IOException or SocketException)
         {
-            throw new ControlClientException($"{Path}: the daemon closed the connection ({ex.Message})");
+            throw new ControlClientException($"{Path}: the daemon closed the connection ({(ex.InnerException is SocketException inner ? inner.Message : ex.Message)})");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -160,7 +171,7 @@ internal sealed class ControlClient : IDisposable
             }
             catch (Exception ex) when (ex is IOException or SocketException)
             {
-                throw new ControlClientException($"{Path}: the daemon closed the connection ({ex.Message})");
+                throw new ControlClientException($"{Path}: the daemon closed the connection ({(ex.InnerException is SocketException inner ? inner.Message : ex.Message)})");
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -187,7 +198,8 @@ internal sealed class ControlClient : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new ControlClientException($"{Path}: malformed reply ({ex.Message}): {line}");
+            // The reader's own words ("LineNumber: 0 | BytePositionInLine: 0") say nothing more than this.
+            throw new ControlClientException($"{Path}: malformed reply (not JSON): {(line.Length > 200 ? line[..200] + "…" : line)}", ex);
         }
     }
 }

@@ -7,4 +7,9 @@ internal sealed class ControlClientException : Exception
     public ControlClientException(string message) : base(message)
     {
     }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public ControlClientException(string message, Exception inner) : base(message, inner)
+    {
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Cpworker.Engine.Configuration;
 using Cpworker.Host.Interop;
 
 namespace Cpworker.Host.Control;
@@ -29,7 +30,7 @@ internal static class ControlSocketFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ControlSocketException($"control socket {path}: cannot create the directory {directory}: {ex.Message}", ex);
+            throw new ControlSocketException($"control socket {path}: cannot create the directory {directory}: {PathErrors.Describe(ex, directory!, creating: true)}", ex);
         }
 
         RemoveStale(path);

@@ -34,6 +34,21 @@ internal sealed class PrometheusEndpoint : IDisposable
         int colon = listen.LastIndexOf(':');
         string host = listen[..colon];
         int port = int.Parse(listen[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        string bare = host.Trim('[', ']');
+        if (!IPAddress.TryParse(bare, out _))
+        {
+            // HttpListener says only "The request is not supported." for a name it cannot resolve.
+            try
+            {
+                Dns.GetHostAddresses(bare);
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                MetricsLog.CannotListen(logger, listen, $"cannot resolve host name \"{bare}\": {ex.Message}");
+                return null;
+            }
+        }
+
         try
         {
             MeterProvider provider = Sdk.CreateMeterProviderBuilder()

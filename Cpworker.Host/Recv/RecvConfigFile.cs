@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Cpworker.Engine.Capture;
 using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Loading;
 using Cpworker.Host.Recv.Decoding;
@@ -22,21 +23,37 @@ internal static class RecvConfigFile
         string json;
         try
         {
+            // Never opened when it is not a regular file: a FIFO would block in open.
+            if (ReplayFile.NotRegular(path) is { } kind)
+            {
+                throw new RecvException($"{path}: cannot read: it is {kind}, not a regular file");
+            }
+
             json = File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new RecvException($"{path}: cannot read: {ex.Message}");
+            throw new RecvException($"{path}: cannot read: {PathErrors.Describe(ex, path)}");
+        }
+
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            throw new RecvException($"{path}: the file is empty; it must be a JSON object such as {{\"receivers\": [ … ], \"output\": {{ … }}}}");
         }
 
         try
         {
             using var doc = JsonDocument.Parse(json, s_options);
+            if (JsonUnicode.FirstProblem(doc.RootElement) is { } unusable)
+            {
+                throw new RecvException($"{(unusable.Path.Length == 0 ? "(root)" : unusable.Path)}: {unusable.Problem}");
+            }
+
             return Read(doc.RootElement) with { ConfigPath = Path.GetFullPath(path) };
         }
         catch (JsonException ex)
         {
-            throw new RecvException($"{path}: invalid JSON: {ex.Message}");
+            throw new RecvException($"{path}: {ConfigLoader.SyntaxErrorMessage(ex)}");
         }
         catch (RecvException ex)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Cpworker.Engine.Configuration;
 using Cpworker.Host.Control;
 using Cpworker.Host.Daemon;
 using Cpworker.Host.Logging;
@@ -164,7 +165,14 @@ internal sealed class RecvHost : IDisposable
         {
             lock (sink.Gate)
             {
-                sink.Dispose();
+                try
+                {
+                    sink.Dispose();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    RecvLog.OutputNotCompleted(_logger, PathErrors.FromMessage(ex));
+                }
             }
         }
 
@@ -206,11 +214,16 @@ internal sealed class RecvHost : IDisposable
                 return new RotatingPcapngSink(root, TimeSpan.FromSeconds(output.RotateSeconds), output.MaxFiles);
             }
 
+            if (Directory.Exists(output.File))
+            {
+                throw new RecvException($"-w {output.File}: it is a directory; give the path of the pcapng file");
+            }
+
             return new PcapngFileSink(output.File!);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new RecvException($"cannot open the output: {ex.Message}");
+            throw new RecvException($"cannot open the output: {PathErrors.FromMessage(ex, creating: true)}");
         }
     }
 

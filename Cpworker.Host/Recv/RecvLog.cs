@@ -32,4 +32,8 @@ internal static partial class RecvLog
     /// <summary>recvmmsg(2) failed; the listener tries again.</summary>
     [LoggerMessage(EventId = 806, Level = LogLevel.Error, Message = "{Listener}: recvmmsg failed: {Error}")]
     public static partial void ReceiveFailed(ILogger logger, string listener, string error);
+
+    /// <summary>The output file could not be completed at stop (its data stays in the .part file).</summary>
+    [LoggerMessage(EventId = 807, Level = LogLevel.Error, Message = "cannot complete the output: {Reason}; what was received stays in the .part file")]
+    public static partial void OutputNotCompleted(ILogger logger, string reason);
 }

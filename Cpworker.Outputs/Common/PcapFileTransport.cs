@@ -1,3 +1,4 @@
+using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Logging;
 using Cpworker.Engine.Outputs;
 using Cpworker.Engine.Runtime;
@@ -319,7 +320,7 @@ internal abstract class PcapFileTransport : OutputTransport
                 Logger,
                 Context.DisplayName,
                 what,
-                ex.Message,
+                PathErrors.FromMessage(ex, creating: what.StartsWith("cannot create", StringComparison.Ordinal)),
                 _lostPackets);
         }
     }

@@ -41,6 +41,12 @@ internal sealed partial record FileSettings
     public void CheckHost(string sectionPath, ConfigDiagnostics diagnostics)
     {
         string path = $"{sectionPath}.name";
+        if (PathErrors.TooLong(Name) is { } tooLong)
+        {
+            diagnostics.Error(path, $"{tooLong}: Linux cannot create it");
+            return;
+        }
+
         if (Directory.Exists(Name))
         {
             diagnostics.Error(path, $"{Name} is a directory; give the path of the pcap file");

@@ -1,3 +1,4 @@
+using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Outputs;
 using Cpworker.Outputs.Common;
 using Microsoft.Extensions.Logging;
@@ -63,7 +64,7 @@ internal sealed class RotatingFileTransport : PcapFileTransport
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                string why = ex is UnauthorizedAccessException ? "permission denied" : ex.Message;
+                string why = PathErrors.Describe(ex, _fileRoot, creating: true);
                 throw new OutputStartException($"{context.DisplayName}: file_root {_fileRoot} does not exist and cannot be created: {why}");
             }
         }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Cpworker.Engine.Configuration;
 using Cpworker.Engine.Interop;
 using Microsoft.Win32.SafeHandles;
 
@@ -28,8 +29,9 @@ internal static class NamespaceFile
                 FileNotFoundException or DirectoryNotFoundException => path.StartsWith("/proc/", StringComparison.Ordinal)
                     ? "it does not exist (no process with that id, or it has exited)"
                     : "it does not exist (create it with: ip netns add NAME)",
+                UnauthorizedAccessException when Directory.Exists(path) => "it is a directory, not a network namespace",
                 UnauthorizedAccessException => "permission denied (cpworker needs CAP_SYS_ADMIN to enter a namespace)",
-                _ => ex.Message,
+                _ => PathErrors.Describe(ex, path),
             };
             throw new CaptureException($"cannot open {what}: {why}", ex);
         }

@@ -63,7 +63,7 @@ internal sealed class ZmqListener : RecvListener
         catch (Exception ex) when (ex is NetMQException or ArgumentException)
         {
             socket.Dispose();
-            throw new RecvException($"zmq {_endpoint}: cannot {(_connect ? "connect" : "bind")}: {ex.Message}");
+            throw new RecvException($"zmq {_endpoint}: cannot {(_connect ? "connect" : "bind")}: {Why(ex)}");
         }
 
         _socket = socket;
@@ -134,4 +134,12 @@ internal sealed class ZmqListener : RecvListener
             }
         }
     }
+
+    /// <summary>NetMQ's exceptions say only "Exception of type … was thrown."; their error code says what happened.</summary>
+    private static string Why(Exception ex) => ex switch
+    {
+        NetMQException { InnerException: System.Net.Sockets.SocketException socket } => socket.Message,
+        NetMQException netmq => System.Text.RegularExpressions.Regex.Replace(netmq.ErrorCode.ToString(), "(?<=[a-z])(?=[A-Z])", " ").ToLowerInvariant(),
+        _ => ex.Message,
+    };
 }
