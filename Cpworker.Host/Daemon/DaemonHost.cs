@@ -195,6 +195,13 @@ internal sealed partial class DaemonHost
                 return ExitCodes.Failure;
             }
 
+            // A replay run whose outputs could not write what they were given did not do its job either.
+            if (reason == engine.ReplaysFinished && OutputErrorDrops(engine) is { Count: > 0 } lost)
+            {
+                DaemonLog.ReplayOutputsLost(_logger, lost.Sum(l => l.Packets), string.Join(", ", lost.Select(l => $"{l.Output}: {l.Packets}")));
+                return ExitCodes.Failure;
+            }
+
             return ExitCodes.Ok;
         }
         finally
@@ -214,6 +221,12 @@ internal sealed partial class DaemonHost
             .ToHashSet(StringComparer.Ordinal);
         return engine.GetStatus().Where(s => s.State == TaskState.Failed && replays.Contains(s.Name)).Select(s => s.Name).ToList();
     }
+
+    /// <summary>The outputs (<c>task/output</c>) that dropped packets because they could not send or write them.</summary>
+    private static List<(string Output, long Packets)> OutputErrorDrops(CpworkerEngine engine) =>
+        engine.GetStatus()
+            .SelectMany(t => t.Outputs.Where(o => o.Counters.ErrorDropPackets > 0).Select(o => ($"{t.Name}/{o.Name}", o.Counters.ErrorDropPackets)))
+            .ToList();
 
     private static string DescribeTasks(CpworkerEngine engine)
     {

@@ -57,6 +57,10 @@ internal static partial class DaemonLog
     [LoggerMessage(EventId = 712, Level = LogLevel.Error, Message = "--exit-at-eof: {Count} replay task(s) failed ({Tasks}); exit code 1")]
     public static partial void ReplaysFailed(ILogger logger, int count, string tasks);
 
+    /// <summary><c>--exit-at-eof</c> ended after outputs dropped packets they could not send or write.</summary>
+    [LoggerMessage(EventId = 720, Level = LogLevel.Error, Message = "--exit-at-eof: {Packets} packet(s) were lost to output errors ({Outputs}); exit code 1")]
+    public static partial void ReplayOutputsLost(ILogger logger, long packets, string outputs);
+
     /// <summary>One problem of a config or host check, as an error or a warning.</summary>
     [LoggerMessage(EventId = 713, Message = "{Prefix}{Problem}")]
     public static partial void CheckProblem(ILogger logger, LogLevel level, string prefix, string problem);
