@@ -23,6 +23,9 @@ internal sealed class ShutdownSignals : IDisposable
     public ShutdownSignals(Action? onReload = null, TimeSpan? backstop = null)
     {
         _backstop = backstop;
+
+        // SIGHUP means "reload" (or "print the counters") here even when the parent ignored it, as under nohup.
+        Interop.HostLibC.RestoreDefaultAction(Interop.HostLibC.SigHup);
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStop));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>

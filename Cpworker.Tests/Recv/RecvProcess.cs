@@ -17,11 +17,15 @@ internal sealed partial class RecvProcess : IDisposable
     private readonly List<string> _stdout = new();
     private readonly object _gate = new();
 
-    /// <summary>Starts <c>cpworker ARGS</c>, in <paramref name="netns"/> when given.</summary>
-    public RecvProcess(string args, string? netns = null)
+    /// <summary>
+    /// Starts <c>cpworker ARGS</c>, in <paramref name="netns"/> when given; with
+    /// <paramref name="sighupIgnored"/> from a shell that ignores SIGHUP first, as <c>nohup</c> does.
+    /// </summary>
+    public RecvProcess(string args, string? netns = null, bool sighupIgnored = false)
     {
         string dotnet = $"dotnet \"{DaemonProcess.DllPath}\" {args}";
-        _process = netns is null ? Run.Start("dotnet", $"\"{DaemonProcess.DllPath}\" {args}") : Run.Start("ip", $"netns exec {netns} {dotnet}");
+        _process = sighupIgnored ? Run.Start("sh", $"-c \"trap '' HUP; exec {dotnet.Replace("\"", "\\\"", StringComparison.Ordinal)}\"")
+            : netns is null ? Run.Start("dotnet", $"\"{DaemonProcess.DllPath}\" {args}") : Run.Start("ip", $"netns exec {netns} {dotnet}");
         _process.ErrorDataReceived += (_, e) => Add(_stderr, e.Data);
         _process.OutputDataReceived += (_, e) => Add(_stdout, e.Data);
         _process.BeginErrorReadLine();
