@@ -35,17 +35,9 @@ public class ReplayOutputLossExitTests
             string configPath = Path.Combine(dir, "cpworker.json");
             File.WriteAllText(configPath, $"{{\"tasks\":[{{\"name\":\"replay\",\"capturer\":{{\"type\":\"pcap_file\",\"pcap_file\":{{\"file_name\":\"{file}\"}}}},\"outputs\":[{{\"type\":\"file\",\"file\":{{\"name\":\"{mount}/out.pcap\"}}}}]}}]}}");
             var log = new LogCapture();
-            var host = new DaemonHost(configPath, exitAtEof: true, log) { HandleSignals = false };
-            Task<int> run = Task.Run(host.RunAsync);
-            bool ended = run.Wait(30_000);
-            if (!ended)
-            {
-                host.RequestStop();
-                run.Wait(10_000);
-            }
-
+            (bool ended, int exitCode) = ExitAtEofRun.Run(configPath, log, 30_000);
             Assert.That(ended, Is.True, "the run ends by itself: " + log.Text);
-            Assert.That(run.Result, Is.EqualTo(expected), log.Text);
+            Assert.That(exitCode, Is.EqualTo(expected), log.Text);
             if (expected == ExitCodes.Failure)
             {
                 Assert.That(log.Text, Does.Match(@"--exit-at-eof: \d+ packet\(s\) were lost to output errors \(replay/file-0: \d+\); exit code 1"));

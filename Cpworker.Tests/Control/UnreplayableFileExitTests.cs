@@ -37,17 +37,9 @@ public class UnreplayableFileExitTests
             string configPath = Path.Combine(dir, "cpworker.json");
             File.WriteAllText(configPath, $"{{\"tasks\":[{{\"name\":\"bad\",{(kind == "req_pattern auto" ? "\"req_pattern\":{\"type\":\"auto\"}," : "")}\"capturer\":{{\"type\":\"pcap_file\",\"pcap_file\":{{\"file_name\":\"{file}\"}}}},\"outputs\":[{{\"type\":\"null\"}}]}}]}}");
             var log = new LogCapture();
-            var host = new DaemonHost(configPath, exitAtEof: true, log) { HandleSignals = false };
-            Task<int> run = Task.Run(host.RunAsync);
-            bool ended = run.Wait(15_000);
-            if (!ended)
-            {
-                host.RequestStop();
-                run.Wait(10_000);
-            }
-
+            (bool ended, int exitCode) = ExitAtEofRun.Run(configPath, log, 15_000);
             Assert.That(ended, Is.True, "the run ends by itself: " + log.Text);
-            Assert.That(run.Result, Is.EqualTo(ExitCodes.Failure), log.Text);
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.Failure), log.Text);
             Assert.That(log.Contains("retrying in"), Is.False, "a permanent failure is not retried: " + log.Text);
         }
         finally
