@@ -130,17 +130,7 @@ public sealed class ZmqZeroCopyTests
         OutputContext context = NetTest.Context(settings, "zmq");
         var transport = (ZmqTransport)new ZmqOutputType().Create(settings, context).Transport;
         var buffer = new SendBuffer(ZmqFormat.MaxMessageBytes, 1);
-        void SendOne()
-        {
-            buffer.All[..24].Clear();
-            buffer.All[1] = 2;
-            buffer.All[3] = 10;
-            buffer.Length = 4096;
-            buffer.PacketCount = 10;
-            buffer.PacketBytes = 4000;
-            transport.Send(buffer);
-            buffer.Reset();
-        }
+        void SendOne() => SendBatch(transport, buffer, records: 10, length: 4096, packetBytes: 4000);
 
         for (int i = 0; i < 40; i++)
         {
@@ -180,17 +170,7 @@ public sealed class ZmqZeroCopyTests
         OutputContext context = NetTest.Context(settings, "zmq");
         var transport = (ZmqTransport)new ZmqOutputType().Create(settings, context).Transport;
         var buffer = new SendBuffer(ZmqFormat.MaxMessageBytes, 1);
-        void SendOne()
-        {
-            buffer.All[..24].Clear();
-            buffer.All[1] = 2;
-            buffer.All[3] = 1;
-            buffer.Length = ZmqFormat.MaxMessageBytes;
-            buffer.PacketCount = 1;
-            buffer.PacketBytes = 1000;
-            transport.Send(buffer);
-            buffer.Reset();
-        }
+        void SendOne() => SendBatch(transport, buffer, records: 1, length: ZmqFormat.MaxMessageBytes, packetBytes: 1000);
 
         for (int round = 0; round < 3; round++)
         {
@@ -275,6 +255,19 @@ public sealed class ZmqZeroCopyTests
         transport.Dispose();
         Assert.That(context.Counters.Sender.FailedSends, Is.Zero, "no batch waited for an array that could not come back");
         Assert.That(receiver.Messages().Select(m => NetTest.Hex(m)), Is.EqualTo(expected.Select(m => NetTest.Hex(m))));
+    }
+
+    /// <summary>Sends one batch of <paramref name="length"/> bytes: a v2 header counting <paramref name="records"/> records, then zeros or whatever the buffer held.</summary>
+    private static void SendBatch(ZmqTransport transport, SendBuffer buffer, byte records, int length, long packetBytes)
+    {
+        buffer.All[..24].Clear();
+        buffer.All[1] = 2;
+        buffer.All[3] = records;
+        buffer.Length = length;
+        buffer.PacketCount = records;
+        buffer.PacketBytes = packetBytes;
+        transport.Send(buffer);
+        buffer.Reset();
     }
 
     private static async Task<OutputCounterSnapshot> Replay(ExecutionModel model, List<(byte[] Frame, long TimestampNanos)> frames, ZmqSettings settings)
